@@ -1,0 +1,220 @@
+// Package browsertest drives Debian's headless Chromium (through chromedp)
+// for the end-to-end page tests of every package: open a page of a real
+// server on loopback, interact, assert on the DOM, and fail the test on any
+// console error, uncaught exception or Content-Security-Policy violation.
+//
+// Chromium is looked up as $NETSTUDY_CHROMIUM, then chromium and
+// chromium-browser on PATH. Without it the tests are skipped, except when
+// CI=true, where a missing browser is a failure: CI must run them.
+package browsertest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// Timeout bounds every Run call, so a page that never reaches the awaited
+// state fails the test instead of hanging CI.
+const Timeout = 20 * time.Second
+
+// Browser is one headless Chromium process shared by a test's pages.
+type Browser struct {
+	ctx    context.Context // the first tab; owns the browser process
+	cancel context.CancelFunc
+}
+
+// New starts Chromium for the test and stops it when the test ends.
+func New(t testing.TB) *Browser {
+	t.Helper()
+	path := findChromium()
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("browsertest: chromium not found; CI must install it (apt-get install -y chromium)")
+		}
+		t.Skip("browsertest: chromium not found (apt-get install -y chromium, or set NETSTUDY_CHROMIUM)")
+	}
+	// Not t.TempDir: Chromium's helper processes may still be writing the
+	// profile for a moment after the browser exits, which would fail the
+	// test in TempDir's cleanup.
+	profile, err := os.MkdirTemp("", "netstudy-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox, // CI runs as root, where Chromium's sandbox cannot start
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	if err := chromedp.Run(ctx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		t.Fatalf("browsertest: start chromium: %v", err)
+	}
+	b := &Browser{ctx: ctx, cancel: func() {
+		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
+		cancelCtx()
+		cancelAlloc()
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}}
+	t.Cleanup(b.cancel)
+	return b
+}
+
+func findChromium() string {
+	if p := os.Getenv("NETSTUDY_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// Page is one browser tab. Each NewPage gets its own browser context
+// (cookies, storage), like a separate person's phone.
+type Page struct {
+	Ctx context.Context
+
+	mu       sync.Mutex
+	problems []string
+}
+
+// NewPage opens a fresh, isolated tab that collects console errors,
+// exceptions and CSP violations.
+func (b *Browser) NewPage(t testing.TB) *Page {
+	t.Helper()
+	// A new browser context in a window of its own: headless Chromium
+	// refuses to open a tab in a context that has no window yet.
+	exec := cdp.WithExecutor(b.ctx, chromedp.FromContext(b.ctx).Browser)
+	bctx, err := target.CreateBrowserContext().WithDisposeOnDetach(true).Do(exec)
+	if err != nil {
+		t.Fatalf("browsertest: create browser context: %v", err)
+	}
+	id, err := target.CreateTarget("about:blank").WithBrowserContextID(bctx).WithNewWindow(true).Do(exec)
+	if err != nil {
+		t.Fatalf("browsertest: open window: %v", err)
+	}
+	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(id))
+	t.Cleanup(func() {
+		cancel()
+		_ = target.DisposeBrowserContext(bctx).Do(exec)
+	})
+	p := &Page{Ctx: ctx}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
+				p.add("console." + string(ev.Type) + ": " + argsText(ev.Args))
+			}
+		case *runtime.EventExceptionThrown:
+			msg := ev.ExceptionDetails.Text
+			if ev.ExceptionDetails.Exception != nil {
+				msg += " " + ev.ExceptionDetails.Exception.Description
+			}
+			p.add("uncaught exception: " + msg)
+		case *log.EventEntryAdded:
+			// CSP violations, failed loads (404 of an asset) and other
+			// browser-side errors arrive here.
+			if ev.Entry.Level == log.LevelError {
+				p.add(fmt.Sprintf("browser log (%s): %s %s", ev.Entry.Source, ev.Entry.Text, ev.Entry.URL))
+			}
+		}
+	})
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("browsertest: open tab: %v", err)
+	}
+	return p
+}
+
+func argsText(args []*runtime.RemoteObject) string {
+	parts := make([]string, 0, len(args))
+	for _, a := range args {
+		switch {
+		case a.Value != nil:
+			parts = append(parts, string(a.Value))
+		case a.Description != "":
+			parts = append(parts, a.Description)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func (p *Page) add(problem string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.problems = append(p.problems, problem)
+}
+
+// Problems returns what went wrong in the page so far.
+func (p *Page) Problems() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.problems...)
+}
+
+// Run performs actions with a timeout, failing the test on error, then
+// checks that the page reported no error.
+func (p *Page) Run(t testing.TB, actions ...chromedp.Action) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.Ctx, Timeout)
+	defer cancel()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		t.Fatalf("browser: %v (page problems: %v)", err, p.Problems())
+	}
+	p.AssertClean(t)
+}
+
+// AssertClean fails the test if the page logged an error, threw, or
+// violated the Content-Security-Policy.
+func (p *Page) AssertClean(t testing.TB) {
+	t.Helper()
+	if probs := p.Problems(); len(probs) > 0 {
+		t.Fatalf("the page reported %d problem(s):\n  %s", len(probs), strings.Join(probs, "\n  "))
+	}
+}
+
+// Text returns the text content of the first element matching sel.
+func (p *Page) Text(t testing.TB, sel string) string {
+	t.Helper()
+	var s string
+	p.Run(t, chromedp.Text(sel, &s, chromedp.ByQuery))
+	return s
+}
+
+// Eval evaluates a JavaScript expression into out.
+func (p *Page) Eval(t testing.TB, expr string, out any) {
+	t.Helper()
+	p.Run(t, chromedp.Evaluate(expr, out))
+}
+
+// WaitJS waits until the JavaScript expression is truthy: the way to wait
+// for a state without sleeping.
+func WaitJS(expr string) chromedp.Action {
+	return chromedp.Poll(expr, nil, chromedp.WithPollingInterval(20*time.Millisecond))
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// config is everything the server takes from flags and the environment.
+type config struct {
+	Addr          string
+	ContentDir    string
+	DataDir       string
+	InstructorKey string
+	PublicURL     string
+	LogFormat     string
+}
+
+// envPrefix names the environment variable behind each flag:
+// --content-dir is NETSTUDY_CONTENT_DIR.
+const envPrefix = "NETSTUDY_"
+
+func envName(flagName string) string {
+	return envPrefix + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parseConfig reads flags, falling back to NETSTUDY_* environment variables
+// for every flag that is not given on the command line.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var cfg config
+	fs := flag.NewFlagSet("netstudy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (use 0.0.0.0:8080 to serve a classroom LAN)")
+	fs.StringVar(&cfg.ContentDir, "content", "", "folder of notes (*.md) and quizzes (quizzes/*.md) to serve instead of the shipped ones; edits are picked up live")
+	fs.StringVar(&cfg.DataDir, "data", "data", "folder where the SQLite database lives (created if missing)")
+	fs.StringVar(&cfg.InstructorKey, "instructor-key", "", "secret that signs the instructor in; if unset, a random key is generated and an instructor link is printed")
+	fs.StringVar(&cfg.PublicURL, "public-url", "", "address students use to reach this server (for join links and QR codes), e.g. http://192.168.1.20:8080")
+	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, `netstudy: a networking study guide and live classroom quiz server.
+
+Usage:
+  netstudy [flags]            serve the study guide and live quizzes
+  netstudy loadtest [flags]   measure a server under simulated students (see loadtest --help)
+
+Flags (each can also be set with an environment variable, shown in brackets):
+`)
+		fs.VisitAll(func(f *flag.Flag) {
+			def := ""
+			if f.DefValue != "" {
+				def = fmt.Sprintf(" (default %q)", f.DefValue)
+			}
+			fmt.Fprintf(stderr, "  --%s [%s]\n      %s%s\n", f.Name, envName(f.Name), f.Usage, def)
+		})
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] {
+			return
+		}
+		if v := getenv(envName(f.Name)); v != "" {
+			if err := f.Value.Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", envName(f.Name), err))
+			}
+		}
+	})
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", cfg.LogFormat))
+	}
+	return cfg, errors.Join(errs...)
+}

@@ -1,0 +1,189 @@
+package layers
+
+// num is a whole-byte numeric field.
+func num(key, name string, off, n int, v uint64, value string, src Source) Field {
+	return Field{Key: key, Name: name, Value: value, Number: &v, Source: src, Offset: off, Length: n}
+}
+
+// bits is a numeric field narrower than the n bytes at off that hold it.
+func bits(key, name string, off, n, bitOff, bitLen int, v uint64, value string, src Source) Field {
+	f := num(key, name, off, n, v, value, src)
+	f.BitOffset, f.BitLength = bitOff, bitLen
+	return f
+}
+
+// text is a field shown as text: an address, a header line, a payload.
+func text(key, name string, off, n int, value string, src Source) Field {
+	return Field{Key: key, Name: name, Value: value, Source: src, Offset: off, Length: n}
+}
+
+// bitFlag is a one-bit field.
+func bitFlag(key, name string, off, bitOff int, set bool) Field {
+	var v uint64
+	value := "Not set"
+	if set {
+		v, value = 1, "Set"
+	}
+	return bits(key, name, off, 1, bitOff, 1, v, value, Computed)
+}
+
+// shift moves the fields (and their children) by delta bytes: layers are
+// described relative to their own start and then placed in the frame.
+func shift(fields []Field, delta int) []Field {
+	out := make([]Field, len(fields))
+	for i, f := range fields {
+		f.Offset += delta
+		f.Children = shift(f.Children, delta)
+		out[i] = f
+	}
+	return out
+}
+
+// addHelp fills in each field's one-line explanation.
+func addHelp(fields []Field) {
+	for i := range fields {
+		if fields[i].Help == "" {
+			fields[i].Help = fieldHelp(fields[i].Key)
+		}
+		addHelp(fields[i].Children)
+	}
+}
+
+// fieldHelp explains a field in a sentence a student can take in at a glance.
+func fieldHelp(key string) string {
+	switch key {
+	case "eth.dst":
+		return "The MAC address of the next machine on this link, which may be a router rather than the final destination."
+	case "eth.src":
+		return "The MAC address of the network card that sent this frame."
+	case "eth.type":
+		return "Which protocol the payload belongs to, so the receiver knows who to hand it to."
+	case "eth.padding":
+		return "Zeros added because an Ethernet frame must be at least 64 bytes long including its FCS."
+	case "eth.fcs":
+		return "A CRC-32 over the whole frame; the receiver recomputes it and throws the frame away if they differ."
+	case "ip.version":
+		return "4 for IPv4."
+	case "ip.hdr_len":
+		return "The header length in 32-bit words; 5 words is 20 bytes, a header with no options."
+	case "ip.dsfield.dscp":
+		return "Differentiated Services Code Point: a priority class for routers that honour it; 0 is ordinary best effort."
+	case "ip.dsfield.ecn":
+		return "Explicit Congestion Notification: lets routers signal congestion without dropping packets; 0 means not in use."
+	case "ip.len":
+		return "The length of the whole packet, header and payload, in bytes."
+	case "ip.id":
+		return "A number that ties together the fragments of one packet if it ever has to be split."
+	case "ip.flags":
+		return "Three bits about fragmentation."
+	case "ip.flags.rb":
+		return "Reserved, always 0."
+	case "ip.flags.df":
+		return "Don't Fragment: a router that cannot forward the packet whole must drop it and report back, which is how a path's MTU is discovered."
+	case "ip.flags.mf":
+		return "More Fragments: set on every fragment except the last."
+	case "ip.frag_offset":
+		return "Where this fragment belongs in the original packet, in units of 8 bytes; 0 for an unfragmented packet."
+	case "ip.ttl":
+		return "Time to live: each router subtracts 1 and discards the packet at 0, so a packet caught in a loop does not circle forever."
+	case "ip.proto":
+		return "Which transport protocol the payload is: 6 for TCP, 17 for UDP."
+	case "ip.checksum":
+		return "A checksum over the IP header only; routers recompute it because they change the TTL."
+	case "ip.src":
+		return "The IP address of the original sender; it does not change from hop to hop."
+	case "ip.dst":
+		return "The IP address of the final destination; it does not change from hop to hop."
+	case "tcp.srcport":
+		return "The sending program's port; with the addresses it identifies the connection."
+	case "tcp.dstport":
+		return "The receiving program's port."
+	case "tcp.seq":
+		return "The position of this segment's first byte in the sender's byte stream; SYN and FIN each use up one number."
+	case "tcp.ack":
+		return "The next sequence number the sender expects from the other side: everything before it has arrived."
+	case "tcp.hdr_len":
+		return "The TCP header length in 32-bit words."
+	case "tcp.flags.res":
+		return "Reserved bits, always 0."
+	case "tcp.flags":
+		return "Control bits: SYN opens, ACK acknowledges, PSH asks for prompt delivery, FIN closes, RST aborts."
+	case "tcp.flags.cwr":
+		return "Congestion Window Reduced: the sender has slowed down after an ECN signal."
+	case "tcp.flags.ece":
+		return "ECN-Echo: tells the other side that a router marked a packet as congested."
+	case "tcp.flags.urg":
+		return "Urgent: the urgent pointer field is meaningful. Almost never used."
+	case "tcp.flags.ack":
+		return "The acknowledgment number is meaningful. Set on every segment after the first SYN."
+	case "tcp.flags.psh":
+		return "Push: asks the receiver to hand the data to the program without waiting for more."
+	case "tcp.flags.rst":
+		return "Reset: aborts the connection at once, for example when no program listens on the port."
+	case "tcp.flags.syn":
+		return "Synchronize: opens a connection and carries the sender's initial sequence number."
+	case "tcp.flags.fin":
+		return "Finish: the sender has no more data to send."
+	case "tcp.window_size":
+		return "How many more bytes the sender of this segment is ready to receive: flow control."
+	case "tcp.checksum":
+		return "A checksum over the segment and a pseudo-header holding the IP addresses, protocol and length."
+	case "tcp.urgent_pointer":
+		return "Only meaningful with the URG flag, which is almost never used."
+	case "tcp.options":
+		return "Optional extras; here the maximum segment size, sent only on SYN segments."
+	case "tcp.option_kind":
+		return "Which option: 2 is the maximum segment size."
+	case "tcp.option_len":
+		return "The option's length in bytes, kind and length included."
+	case "tcp.options.mss_val":
+		return "The largest payload this side wants to receive in one segment: its MTU minus 40 bytes of IP and TCP headers."
+	case "udp.srcport":
+		return "The sending program's port."
+	case "udp.dstport":
+		return "The receiving program's port."
+	case "udp.length":
+		return "The length of the datagram, 8-byte header included."
+	case "udp.checksum":
+		return "A checksum over the datagram and a pseudo-header holding the IP addresses; optional in IPv4, but usually sent."
+	case "data.data":
+		return "The application's bytes. TCP treats them as a stream and UDP as one message; neither looks inside."
+	case "http.request.line":
+		return "The method, the path and the HTTP version."
+	case "http.response.line":
+		return "The HTTP version, the status code and its reason phrase; 101 means the server agrees to switch protocols."
+	case "http.upgrade":
+		return "Names the protocol to switch to."
+	case "http.connection":
+		return "Says the Upgrade header is meant for this hop."
+	case "http.sec_websocket_key":
+		return "A random 16-byte value in base64; the server must prove it read it."
+	case "http.sec_websocket_accept":
+		return "SHA-1 of the key joined with a fixed GUID, in base64: proof that the server speaks WebSocket."
+	case "http.sec_websocket_version":
+		return "The WebSocket protocol version; 13 is RFC 6455."
+	case "http.host":
+		return "The server's name or address and port, as the client was asked to reach it."
+	case "http.origin":
+		return "The page that opened the WebSocket; a server checks it to refuse other sites' pages."
+	case "http.end":
+		return "An empty line ends the headers."
+	case "websocket.fin":
+		return "Set when this is the last frame of a message."
+	case "websocket.rsv":
+		return "Reserved for extensions such as compression; 0 here."
+	case "websocket.opcode":
+		return "What the frame carries: 1 text, 2 binary, 8 close, 9 ping, 10 pong."
+	case "websocket.mask":
+		return "Set when the payload is masked; a browser must mask every frame it sends, a server must not."
+	case "websocket.payload_length":
+		return "The payload length; 126 means the real length follows in 2 bytes, 127 in 8 bytes."
+	case "websocket.payload_length_ext":
+		return "The real payload length, for payloads longer than 125 bytes."
+	case "websocket.masking_key":
+		return "Four random bytes the payload is XORed with, so that a web page cannot choose the exact bytes on the wire and fool a proxy that misreads them (RFC 6455, section 10.3)."
+	case "websocket.payload":
+		return "The message; the value shown is the text after unmasking."
+	}
+	return ""
+}

@@ -1,0 +1,607 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"netstudy/app/session"
+	"netstudy/app/store"
+)
+
+// maxBatch bounds how many queued messages an actor handles, and stores in
+// one transaction, before it sends their acknowledgements. Under load this
+// is group commit: one fsync-free WAL transaction for many answers.
+const maxBatch = 1024
+
+// volatileEvery is how often live answer counts go out. They are the only
+// events that are coalesced: only the latest count matters.
+const volatileEvery = 250 * time.Millisecond
+
+// presenceEvery is how often the host hears who is connected, when that
+// changed.
+const presenceEvery = time.Second
+
+type msgKind int
+
+const (
+	msgCommand msgKind = iota
+	msgAttach
+	msgDetach
+	msgPong
+	msgQuery
+)
+
+type actorMsg struct {
+	kind  msgKind
+	c     *client
+	env   Envelope
+	hello hello
+	query func(*actor)
+	done  chan struct{}
+}
+
+// hello is the data of the first message of a connection.
+type hello struct {
+	Protocol int    `json:"protocol"`
+	Session  string `json:"session"`
+	Role     Role   `json:"role"`
+	Token    string `json:"token"`
+	LastSeq  uint64 `json:"last_seq"`
+}
+
+// actor owns one running session: one goroutine applies every command in
+// order, stores it, acknowledges it, and routes the resulting events.
+// Nothing else touches the session, so it needs no lock.
+type actor struct {
+	hub     *Hub
+	id      string
+	code    string
+	setup   Setup
+	created time.Time
+
+	inbox   chan actorMsg
+	stopped chan struct{}
+
+	// Owned by the actor goroutine.
+	sess          *session.Session
+	cmdSeq        int64 // last stored command
+	seq           uint64
+	hist          *history
+	hosts         map[*client]struct{}
+	students      map[*client]struct{}
+	byParticipant map[string][]*client
+	joins         map[string]string // join command id -> participant id
+	volatile      map[session.AudienceKind]*outMsg
+	presenceDirty bool
+	endedStored   bool
+}
+
+func newActor(h *Hub, id, code string, setup Setup, created time.Time) *actor {
+	a := &actor{
+		hub: h, id: id, code: code, setup: setup, created: created,
+		inbox:   make(chan actorMsg, 4096),
+		stopped: make(chan struct{}),
+	}
+	a.reset()
+	return a
+}
+
+// reset empties the session to its setup; rebuild then replays its log.
+func (a *actor) reset() {
+	a.sess = session.New(a.id, a.setup.Options, a.setup.Questions, a.created)
+	a.cmdSeq = 0
+	a.seq = 0
+	a.hist = newHistory(historyLen)
+	a.joins = map[string]string{}
+	a.volatile = map[session.AudienceKind]*outMsg{}
+	if a.hosts == nil {
+		a.hosts = map[*client]struct{}{}
+		a.students = map[*client]struct{}{}
+		a.byParticipant = map[string][]*client{}
+	}
+}
+
+// rebuild replays a stored log into a fresh session. The events it yields
+// are numbered exactly as they were the first time, so clients resume
+// across a restart as if nothing happened.
+func (a *actor) rebuild(cmds []store.Command) {
+	a.reset()
+	for _, c := range cmds {
+		res, err := apply(a.sess, c.Kind, c.Payload, c.At)
+		a.cmdSeq = c.Seq
+		if err != nil {
+			a.hub.log.Warn("replay: stored command refused", "session", a.id, "seq", c.Seq, "kind", c.Kind, "err", err)
+			continue
+		}
+		if c.Kind == "join" {
+			var p joinPayload
+			if json.Unmarshal(c.Payload, &p) == nil {
+				a.joins[p.CommandID], _ = res.result.(string)
+			}
+		}
+		for _, ev := range res.events {
+			if ev.Type != session.TypeAnswerCount {
+				a.seq++
+				a.hist.add(logged{seq: a.seq, audience: ev.Audience, msg: newOutMsg(ev.Type, "", a.seq, ev.Payload)})
+			}
+		}
+	}
+	a.endedStored = a.sess.State() == session.Ended
+}
+
+// post hands a message to the actor; false if the actor has stopped.
+func (a *actor) post(m actorMsg) bool {
+	select {
+	case a.inbox <- m:
+		return true
+	case <-a.stopped:
+		return false
+	}
+}
+
+// do runs f on the actor goroutine and waits for it: the only safe way for
+// other goroutines to read the session.
+func (a *actor) do(ctx context.Context, f func(*actor)) error {
+	done := make(chan struct{})
+	if !a.post(actorMsg{kind: msgQuery, query: f, done: done}) {
+		return errors.New("the session is not running")
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-a.stopped:
+		return errors.New("the session is not running")
+	}
+}
+
+func (a *actor) run(ctx context.Context) {
+	defer close(a.stopped)
+	defer a.disconnectAll()
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	volatile := time.NewTicker(volatileEvery)
+	defer volatile.Stop()
+	presence := time.NewTicker(presenceEvery)
+	defer presence.Stop()
+	a.tick(ctx) // a deadline may have passed while the server was down
+	a.armTimer(timer)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case m := <-a.inbox:
+			batch := []actorMsg{m}
+		drain:
+			for len(batch) < maxBatch {
+				select {
+				case m := <-a.inbox:
+					batch = append(batch, m)
+				default:
+					break drain
+				}
+			}
+			a.handle(ctx, batch)
+			a.armTimer(timer)
+		case <-timer.C:
+			a.tick(ctx)
+			a.armTimer(timer)
+		case <-volatile.C:
+			a.flushVolatile()
+		case <-presence.C:
+			if a.presenceDirty {
+				a.sendPresence()
+			}
+		}
+	}
+}
+
+func (a *actor) armTimer(t *time.Timer) {
+	t.Stop()
+	if d, ok := a.sess.Deadline(); ok {
+		t.Reset(max(0, d.Sub(a.hub.now())))
+	}
+}
+
+// pending is a command applied in memory whose acknowledgement waits for
+// the batch to be stored.
+type pending struct {
+	c      *client
+	id     string
+	result any
+	err    error
+	events []session.Event
+	joined string // participant id, when this was a successful join
+}
+
+func (a *actor) handle(ctx context.Context, batch []actorMsg) {
+	var pend []pending
+	var recs []store.Command
+	for _, m := range batch {
+		if m.kind == msgCommand {
+			p, rec := a.command(m.c, m.env)
+			pend = append(pend, p)
+			if rec != nil {
+				recs = append(recs, *rec)
+			}
+			continue
+		}
+		// Keep order: what came before this message takes effect first.
+		a.commit(ctx, pend, recs)
+		pend, recs = nil, nil
+		switch m.kind {
+		case msgAttach:
+			a.attach(m.c, m.hello)
+		case msgDetach:
+			a.detach(m.c)
+		case msgPong:
+			a.presenceDirty = true
+		case msgQuery:
+			m.query(a)
+			close(m.done)
+		}
+	}
+	a.commit(ctx, pend, recs)
+}
+
+// command applies one client command in memory and says what to store.
+func (a *actor) command(c *client, env Envelope) (pending, *store.Command) {
+	p := pending{c: c, id: env.ID}
+	switch {
+	case !c.attached:
+		p.err = protocolErr("hello_first", "say hello before sending commands")
+		return p, nil
+	case hostCommands[env.Type] && c.role != RoleHost:
+		p.err = protocolErr("forbidden", "only the instructor can do that")
+		return p, nil
+	case env.Type == "join" && c.role != RoleStudent:
+		p.err = protocolErr("forbidden", "the instructor's screens do not join")
+		return p, nil
+	case env.Type == "join" && c.participantID != "":
+		p.result = a.joinResult(c.participantID)
+		return p, nil
+	case env.Type == "join" && a.joins[env.ID] != "":
+		// A join retried after its acknowledgement was lost.
+		p.result, p.joined = a.joinResult(a.joins[env.ID]), a.joins[env.ID]
+		return p, nil
+	}
+	payload, err := storedPayload(c, env)
+	if err != nil {
+		p.err = err
+		return p, nil
+	}
+	now := a.hub.now()
+	res, err := apply(a.sess, env.Type, payload, now)
+	if err != nil {
+		p.err = err
+		return p, nil
+	}
+	p.result, p.events = res.result, res.events
+	if env.Type == "join" {
+		id, _ := res.result.(string)
+		a.joins[env.ID] = id
+		p.joined = id
+		p.result = a.joinResult(id)
+	}
+	if !res.record {
+		return p, nil
+	}
+	a.cmdSeq++
+	return p, &store.Command{SessionID: a.id, Seq: a.cmdSeq, Kind: env.Type, At: now, Payload: payload}
+}
+
+type joinResult struct {
+	ParticipantID string `json:"participant_id"`
+	Nickname      string `json:"nickname"`
+	Token         string `json:"token"`
+}
+
+func (a *actor) joinResult(id string) joinResult {
+	p, _ := a.sess.Participant(id)
+	return joinResult{ParticipantID: id, Nickname: p.Nickname, Token: a.hub.auth.ParticipantToken(a.id, id)}
+}
+
+// ackData is the data of an acknowledgement.
+type ackData struct {
+	OK     bool           `json:"ok"`
+	Result any            `json:"result,omitempty"`
+	Error  *ProtocolError `json:"error,omitempty"`
+}
+
+// commit stores the batch, then acknowledges and publishes it. If storing
+// fails nothing is acknowledged and the session is rebuilt from what was
+// stored, so memory never runs ahead of the disk.
+func (a *actor) commit(ctx context.Context, pend []pending, recs []store.Command) {
+	if len(pend) == 0 && len(recs) == 0 {
+		return
+	}
+	if len(recs) > 0 {
+		start := time.Now()
+		if err := a.hub.store.Append(ctx, recs); err != nil {
+			a.hub.log.Error("store commands", "session", a.id, "n", len(recs), "err", err)
+			a.restoreFromStore(ctx)
+			for _, p := range pend {
+				p.c.sendNow("ack", p.id, 0, ackData{Error: protocolErr("unavailable", "the server could not save that; try again")})
+			}
+			return
+		}
+		a.hub.metrics.observeCommit(len(recs), time.Since(start))
+	}
+	for _, p := range pend {
+		if p.err != nil {
+			p.c.sendNow("ack", p.id, 0, ackData{Error: publicError(p.err)})
+			continue
+		}
+		p.c.sendNow("ack", p.id, 0, ackData{OK: true, Result: p.result})
+		a.publish(p.events)
+		if p.joined != "" && p.c.participantID == "" {
+			a.bind(p.c, p.joined)
+			a.sendSnapshot(p.c)
+		}
+	}
+	if a.sess.State() == session.Ended && !a.endedStored {
+		if err := a.hub.store.EndSession(ctx, a.id, a.hub.now()); err != nil {
+			a.hub.log.Error("store end of session", "session", a.id, "err", err)
+		} else {
+			a.endedStored = true
+		}
+	}
+}
+
+func (a *actor) restoreFromStore(ctx context.Context) {
+	cmds, err := a.hub.store.Commands(ctx, a.id)
+	if err != nil {
+		a.hub.log.Error("reload session after a failed store", "session", a.id, "err", err)
+		return
+	}
+	a.rebuild(cmds)
+}
+
+// publicError turns any error into what a client may see.
+func publicError(err error) *ProtocolError {
+	var pe *ProtocolError
+	if errors.As(err, &pe) {
+		return pe
+	}
+	var se *session.Error
+	if errors.As(err, &se) {
+		return &ProtocolError{Code: se.Code, Message: se.Msg}
+	}
+	return protocolErr("internal", "something went wrong")
+}
+
+// tick closes a question whose time is up, storing the tick like any
+// command so that a replay closes it at the same moment.
+func (a *actor) tick(ctx context.Context) {
+	now := a.hub.now()
+	res, err := apply(a.sess, "tick", nil, now)
+	if err != nil || len(res.events) == 0 {
+		return
+	}
+	a.cmdSeq++
+	rec := store.Command{SessionID: a.id, Seq: a.cmdSeq, Kind: "tick", At: now, Payload: []byte("{}")}
+	a.commit(ctx, []pending{{c: nil, events: res.events}}, []store.Command{rec})
+}
+
+// publish numbers events, keeps them for resume and routes them.
+func (a *actor) publish(evs []session.Event) {
+	for _, ev := range evs {
+		if ev.Type == session.TypeAnswerCount {
+			a.volatile[ev.Audience.Kind] = newOutMsg(ev.Type, "", 0, ev.Payload)
+			continue
+		}
+		a.flushVolatile() // a count must not arrive after the close it preceded
+		a.seq++
+		msg := newOutMsg(ev.Type, "", a.seq, ev.Payload)
+		a.hist.add(logged{seq: a.seq, audience: ev.Audience, msg: msg})
+		a.route(ev.Audience, msg)
+		a.hub.metrics.eventsOut.Add(1)
+	}
+}
+
+func (a *actor) flushVolatile() {
+	for kind, msg := range a.volatile {
+		a.route(session.Audience{Kind: kind}, msg)
+		delete(a.volatile, kind)
+	}
+}
+
+func (a *actor) route(aud session.Audience, msg *outMsg) {
+	start := time.Now()
+	n := 0
+	if aud.Host() {
+		for c := range a.hosts {
+			c.send(msg)
+			n++
+		}
+	}
+	switch aud.Kind {
+	case session.AudienceAll, session.AudienceParticipants:
+		for c := range a.students {
+			c.send(msg)
+			n++
+		}
+	case session.AudienceParticipant:
+		for _, c := range a.byParticipant[aud.ParticipantID] {
+			c.send(msg)
+			n++
+		}
+	}
+	a.hub.metrics.observeFanout(n, time.Since(start))
+}
+
+// reaches reports whether an event for aud is for client c.
+func reaches(aud session.Audience, c *client) bool {
+	if c.role == RoleHost || c.role == RolePresenter {
+		return aud.Host()
+	}
+	return c.participantID != "" && aud.Reaches(c.participantID)
+}
+
+func (a *actor) attach(c *client, h hello) {
+	if c.closed() {
+		return
+	}
+	switch h.Role {
+	case RoleHost, RolePresenter:
+		if !c.instructor {
+			c.sendNow("error", "", 0, protocolErr("forbidden", "only the instructor can open that screen"))
+			c.close("forbidden role")
+			return
+		}
+	case RoleStudent, "":
+		h.Role = RoleStudent
+	default:
+		c.sendNow("error", "", 0, protocolErr("bad_role", "unknown role"))
+		c.close("bad role")
+		return
+	}
+	c.role, c.attached = h.Role, true
+	resume := ""
+	if h.Role == RoleStudent && h.Token != "" {
+		id, ok := a.hub.auth.CheckParticipantToken(a.id, h.Token)
+		p, known := a.sess.Participant(id)
+		switch {
+		case !ok || !known:
+			c.sendNow("error", "", 0, protocolErr("bad_token", "that resume token is not valid here; join again"))
+		case p.Kicked:
+			c.sendNow("error", "", 0, protocolErr("kicked", "the instructor removed you from this session"))
+		default:
+			a.bind(c, id)
+		}
+	}
+	if h.Role != RoleStudent {
+		a.hosts[c] = struct{}{}
+	}
+	if h.Role != RoleStudent || c.participantID != "" {
+		resume = "replay"
+		if evs, ok := a.hist.since(h.LastSeq, a.seq); ok && h.LastSeq > 0 {
+			c.sendNow("welcome", "", 0, a.welcome(c, resume))
+			for _, e := range evs {
+				if reaches(e.audience, c) {
+					c.send(e.msg)
+				}
+			}
+			a.hub.metrics.resumes.WithLabelValues("replay").Inc()
+			return
+		}
+		resume = "snapshot"
+		a.hub.metrics.resumes.WithLabelValues("snapshot").Inc()
+	}
+	c.sendNow("welcome", "", 0, a.welcome(c, resume))
+	if resume == "snapshot" {
+		a.sendSnapshot(c)
+	}
+}
+
+type welcomeData struct {
+	Protocol      int         `json:"protocol"`
+	Role          Role        `json:"role"`
+	ParticipantID string      `json:"participant_id,omitempty"`
+	Nickname      string      `json:"nickname,omitempty"`
+	Session       SessionInfo `json:"session"`
+	Resume        string      `json:"resume,omitempty"`
+	ServerTimeMS  int64       `json:"server_time_ms"`
+}
+
+func (a *actor) welcome(c *client, resume string) welcomeData {
+	w := welcomeData{
+		Protocol: ProtocolVersion, Role: c.role, ParticipantID: c.participantID,
+		Session: a.info(), Resume: resume, ServerTimeMS: a.hub.now().UnixMilli(),
+	}
+	if p, ok := a.sess.Participant(c.participantID); ok {
+		w.Nickname = p.Nickname
+	}
+	return w
+}
+
+func (a *actor) info() SessionInfo {
+	return SessionInfo{ID: a.id, Code: a.code, Title: a.setup.Title, Source: a.setup.Source, State: string(a.sess.State()), CreatedAt: a.created}
+}
+
+func (a *actor) sendSnapshot(c *client) {
+	var view any
+	if c.role == RoleStudent {
+		v, err := a.sess.ParticipantView(c.participantID)
+		if err != nil {
+			return
+		}
+		view = v
+	} else {
+		view = a.sess.HostView()
+	}
+	c.sendNow("snapshot", "", a.seq, view)
+}
+
+func (a *actor) bind(c *client, participantID string) {
+	c.participantID = participantID
+	a.students[c] = struct{}{}
+	a.byParticipant[participantID] = append(a.byParticipant[participantID], c)
+	a.presenceDirty = true
+}
+
+func (a *actor) detach(c *client) {
+	delete(a.hosts, c)
+	delete(a.students, c)
+	if id := c.participantID; id != "" {
+		list := a.byParticipant[id]
+		for i, x := range list {
+			if x == c {
+				list = append(list[:i], list[i+1:]...)
+				break
+			}
+		}
+		if len(list) == 0 {
+			delete(a.byParticipant, id)
+		} else {
+			a.byParticipant[id] = list
+		}
+	}
+	a.presenceDirty = true
+}
+
+func (a *actor) disconnectAll() {
+	for c := range a.hosts {
+		c.close("server stopping")
+	}
+	for c := range a.students {
+		c.close("server stopping")
+	}
+}
+
+// Presence is one participant's connection as the host sees it.
+type Presence struct {
+	ParticipantID string `json:"participant_id"`
+	Nickname      string `json:"nickname"`
+	Connected     bool   `json:"connected"`
+	Transport     string `json:"transport,omitempty"`
+	RTTMillis     int64  `json:"rtt_ms,omitempty"`
+	Remote        string `json:"remote,omitempty"`
+}
+
+func (a *actor) sendPresence() {
+	a.presenceDirty = false
+	if len(a.hosts) == 0 {
+		return
+	}
+	ps := a.sess.Participants()
+	out := make([]Presence, 0, len(ps))
+	for _, p := range ps {
+		if p.Kicked {
+			continue
+		}
+		pr := Presence{ParticipantID: p.ID, Nickname: p.Nickname}
+		if cs := a.byParticipant[p.ID]; len(cs) > 0 {
+			c := cs[len(cs)-1]
+			pr.Connected, pr.Transport, pr.RTTMillis, pr.Remote = true, c.transport, c.rtt().Milliseconds(), c.remoteAddr
+		}
+		out = append(out, pr)
+	}
+	msg := newOutMsg("presence", "", 0, map[string]any{"participants": out})
+	for c := range a.hosts {
+		c.send(msg)
+	}
+}

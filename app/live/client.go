@@ -1,0 +1,95 @@
+package live
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Transport names, as shown on the instructor's dashboard.
+const (
+	TransportWebSocket = "websocket"
+	TransportPolling   = "polling"
+)
+
+// Role is what a connection may do in its session.
+type Role string
+
+// The roles of a connection.
+const (
+	RoleStudent   Role = "student"
+	RoleHost      Role = "host"      // the instructor's dashboard: may command
+	RolePresenter Role = "presenter" // the projector: sees what the host sees, commands nothing
+)
+
+// sendQueueLen bounds the messages waiting for one client. A client that
+// falls this far behind is disconnected and catches up on resume; it never
+// holds up a broadcast.
+const sendQueueLen = 256
+
+// client is one connection of one browser, whatever its transport. Its
+// queue is written by the session's actor and read by the transport's
+// writer; the actor owns the session fields.
+type client struct {
+	id         uint64
+	transport  string
+	remoteAddr string
+	instructor bool // the connection carried the instructor's cookie
+
+	queue     chan *outMsg
+	done      chan struct{} // closed once, when the client is gone
+	closeOnce sync.Once
+	reason    atomic.Value // string: why it was closed
+
+	rttMicros atomic.Int64
+
+	// actor is the session the client said hello to; set once, by the
+	// goroutine that reads the client's messages.
+	actor atomic.Pointer[actor]
+
+	// Owned by the actor goroutine of that session.
+	role          Role
+	participantID string
+	attached      bool
+}
+
+// send queues a message without ever blocking. A full queue closes the
+// client: it is too slow, and it will resume from its last seq.
+func (c *client) send(m *outMsg) bool {
+	select {
+	case <-c.done:
+		return false
+	default:
+	}
+	select {
+	case c.queue <- m:
+		return true
+	default:
+		c.close("send queue full")
+		return false
+	}
+}
+
+// sendNow encodes and queues a message for this client only.
+func (c *client) sendNow(typ, id string, seq uint64, payload any) bool {
+	return c.send(newOutMsg(typ, id, seq, payload))
+}
+
+// close marks the client gone; the transport notices through done.
+func (c *client) close(reason string) {
+	c.closeOnce.Do(func() {
+		c.reason.Store(reason)
+		close(c.done)
+	})
+}
+
+func (c *client) closed() bool {
+	select {
+	case <-c.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (c *client) rtt() time.Duration { return time.Duration(c.rttMicros.Load()) * time.Microsecond }

@@ -1,0 +1,282 @@
+package live
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"netstudy/app/quiz"
+	"netstudy/app/session"
+)
+
+// Setup is how a session was created: everything needed, with its command
+// log, to rebuild it after a restart.
+type Setup struct {
+	Title     string          `json:"title"`
+	Source    string          `json:"source"`
+	Options   session.Options `json:"options"`
+	Questions []quiz.Question `json:"questions"`
+}
+
+// hostCommands are the commands only the instructor may give.
+var hostCommands = map[string]bool{
+	"ask_next": true, "ask_typed": true, "reask": true, "close": true, "reveal": true,
+	"leaderboard": true, "end": true, "kick": true, "set_options": true, "extend_time": true,
+	"lock": true, "unlock": true,
+}
+
+// The stored payloads of the commands that carry data. Student commands
+// record who sent them, since a replay has no connection to ask.
+type (
+	joinPayload struct {
+		Nickname  string `json:"nickname"`
+		CommandID string `json:"command_id"`
+	}
+	answerPayload struct {
+		ParticipantID string      `json:"participant_id"`
+		CommandID     string      `json:"command_id"`
+		QuestionID    string      `json:"question_id"`
+		Round         int         `json:"round"`
+		Answer        quiz.Answer `json:"answer"`
+	}
+	participantPayload struct {
+		ParticipantID string `json:"participant_id"`
+	}
+	extendPayload struct {
+		ParticipantID string `json:"participant_id"`
+		Seconds       int    `json:"seconds"`
+	}
+	typedPayload struct {
+		Question quiz.Question `json:"question"`
+	}
+)
+
+// clientAnswer is the data of a student's answer command.
+type clientAnswer struct {
+	QuestionID string   `json:"question_id"`
+	Round      int      `json:"round"`
+	Choices    []string `json:"choices"`
+	Text       string   `json:"text"`
+}
+
+// clientQuestion is a question the instructor typed on the spot.
+type clientQuestion struct {
+	Kind             quiz.Kind  `json:"kind"`
+	Prompt           string     `json:"prompt"`
+	Choices          []string   `json:"choices"`
+	Correct          []int      `json:"correct"` // indexes into Choices
+	Accepted         []string   `json:"accepted"`
+	Match            quiz.Match `json:"match"`
+	TimeLimitSeconds int        `json:"time_limit_seconds"`
+	Points           int        `json:"points"`
+	Explanation      string     `json:"explanation"`
+}
+
+func (cq clientQuestion) question() (quiz.Question, error) {
+	if cq.TimeLimitSeconds < 0 || cq.TimeLimitSeconds > 3600 {
+		return quiz.Question{}, fmt.Errorf("the time limit must be 0 to 3600 seconds")
+	}
+	if len(cq.Choices) > 12 {
+		return quiz.Question{}, fmt.Errorf("at most 12 choices")
+	}
+	points := cq.Points
+	if points == 0 {
+		points = 100
+	}
+	q := quiz.Question{
+		Kind:      cq.Kind,
+		Prompt:    strings.TrimSpace(cq.Prompt),
+		Accepted:  cq.Accepted,
+		Match:     cq.Match,
+		TimeLimit: time.Duration(cq.TimeLimitSeconds) * time.Second,
+		Points:    points,
+	}
+	q.PromptHTML = template.HTML(template.HTMLEscapeString(q.Prompt))
+	if cq.Explanation != "" {
+		q.ExplanationHTML = template.HTML("<p>" + template.HTMLEscapeString(cq.Explanation) + "</p>")
+	}
+	correct := map[int]bool{}
+	for _, i := range cq.Correct {
+		correct[i] = true
+	}
+	for i, text := range cq.Choices {
+		id := string(rune('a' + i))
+		if q.Kind == quiz.TrueFalse {
+			id = strings.ToLower(strings.TrimSpace(text))
+		}
+		text = strings.TrimSpace(text)
+		q.Choices = append(q.Choices, quiz.Choice{
+			ID: id, Text: text, HTML: template.HTML(template.HTMLEscapeString(text)), Correct: correct[i],
+		})
+	}
+	return q, nil
+}
+
+// applied is what one command did to a session.
+type applied struct {
+	result any // the acknowledgement's result
+	events []session.Event
+	// record is false for a command that changed nothing (a repeated
+	// answer), which needs no storing.
+	record bool
+}
+
+// apply runs one command against a session. It is the only place where
+// commands meet the state machine, used alike for live commands and for
+// replaying the stored log after a restart, so both take the same path.
+func apply(s *session.Session, kind string, payload []byte, now time.Time) (applied, error) {
+	var (
+		evs []session.Event
+		err error
+	)
+	switch kind {
+	case "join":
+		var p joinPayload
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return applied{}, fmt.Errorf("join payload: %w", err)
+		}
+		var id string
+		id, evs, err = s.Join(p.Nickname, now)
+		if err != nil {
+			return applied{}, err
+		}
+		return applied{result: id, events: evs, record: true}, nil
+	case "answer":
+		var p answerPayload
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return applied{}, fmt.Errorf("answer payload: %w", err)
+		}
+		if q, ok := s.CurrentQuestion(); !ok || q.ID != p.QuestionID {
+			return applied{}, session.ErrQuestionClosed
+		}
+		res, evs, err := s.Answer(p.ParticipantID, p.CommandID, p.Answer, now)
+		if err != nil {
+			return applied{}, err
+		}
+		return applied{result: res, events: evs, record: len(evs) > 0}, nil
+	case "ask_next":
+		evs, err = s.AskNext(now)
+	case "ask_typed":
+		var p typedPayload
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return applied{}, fmt.Errorf("ask_typed payload: %w", err)
+		}
+		evs, err = s.AskTyped(p.Question, now)
+	case "reask":
+		evs, err = s.Reask(now)
+	case "close":
+		evs, err = s.Close(now)
+	case "reveal":
+		evs, err = s.Reveal(now)
+	case "leaderboard":
+		evs, err = s.ShowLeaderboard(now)
+	case "end":
+		evs, err = s.End(now)
+	case "lock":
+		evs, err = s.Lock(now)
+	case "unlock":
+		evs, err = s.Unlock(now)
+	case "kick":
+		var p participantPayload
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return applied{}, fmt.Errorf("kick payload: %w", err)
+		}
+		evs, err = s.Kick(p.ParticipantID, now)
+	case "set_options":
+		var o session.Options
+		if err := json.Unmarshal(payload, &o); err != nil {
+			return applied{}, fmt.Errorf("set_options payload: %w", err)
+		}
+		evs, err = s.SetOptions(o, now)
+	case "extend_time":
+		var p extendPayload
+		if err := json.Unmarshal(payload, &p); err != nil {
+			return applied{}, fmt.Errorf("extend_time payload: %w", err)
+		}
+		if p.Seconds < 1 || p.Seconds > 600 {
+			return applied{}, protocolErr("bad_data", "extra time must be 1 to 600 seconds")
+		}
+		evs, err = s.ExtendTime(p.ParticipantID, time.Duration(p.Seconds)*time.Second, now)
+	case "tick":
+		evs = s.Tick(now)
+	default:
+		return applied{}, protocolErr("unknown_type", "unknown command %q", kind)
+	}
+	if err != nil {
+		return applied{}, err
+	}
+	return applied{events: evs, record: true}, nil
+}
+
+// storedPayload turns a client command into the payload that is stored and
+// applied: the sender's identity is added by the server, never taken from
+// the client.
+func storedPayload(c *client, env Envelope) ([]byte, error) {
+	switch env.Type {
+	case "join":
+		var d struct {
+			Nickname string `json:"nickname"`
+		}
+		if err := strictJSON(env.Data, &d); err != nil {
+			return nil, err
+		}
+		return json.Marshal(joinPayload{Nickname: d.Nickname, CommandID: env.ID})
+	case "answer":
+		if c.participantID == "" {
+			return nil, session.ErrNotParticipant
+		}
+		var d clientAnswer
+		if err := strictJSON(env.Data, &d); err != nil {
+			return nil, err
+		}
+		return json.Marshal(answerPayload{
+			ParticipantID: c.participantID, CommandID: env.ID, QuestionID: d.QuestionID, Round: d.Round,
+			Answer: quiz.Answer{Choices: d.Choices, Text: d.Text},
+		})
+	case "ask_typed":
+		var d struct {
+			Question clientQuestion `json:"question"`
+		}
+		if err := strictJSON(env.Data, &d); err != nil {
+			return nil, err
+		}
+		q, err := d.Question.question()
+		if err != nil {
+			return nil, protocolErr("bad_data", "%v", err)
+		}
+		return json.Marshal(typedPayload{Question: q})
+	case "kick":
+		var d participantPayload
+		if err := strictJSON(env.Data, &d); err != nil {
+			return nil, err
+		}
+		return json.Marshal(d)
+	case "extend_time":
+		var d extendPayload
+		if err := strictJSON(env.Data, &d); err != nil {
+			return nil, err
+		}
+		return json.Marshal(d)
+	case "set_options":
+		var d session.Options
+		if err := strictJSON(env.Data, &d); err != nil {
+			return nil, err
+		}
+		return json.Marshal(d)
+	}
+	return []byte("{}"), nil
+}
+
+func strictJSON(data []byte, v any) error {
+	if len(data) == 0 {
+		data = []byte("{}")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return protocolErr("bad_data", "the message's data does not fit its type: %v", err)
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+// Package live carries live quiz sessions between the server and the
+// browsers: the protocol, the hub that owns every running session, and two
+// transports for the same envelopes (WebSocket, and HTTP long polling where
+// a WebSocket cannot be opened). The quiz rules live in package session;
+// this package adapts them to the network and makes them durable.
+//
+// # Protocol, version 1
+//
+// Every message is one JSON envelope (one per WebSocket frame):
+//
+//	{"type": "answer", "id": "c-17", "seq": 42, "data": {...}}
+//
+// type names the message. id is set on client commands (a client-made id,
+// unique per client, at most 64 characters) and on the acknowledgement that
+// answers them. seq is set on session events: it starts at 1 in each
+// session and only grows. data is the payload.
+//
+// A connection starts with the client's hello:
+//
+//	{"type":"hello","data":{"protocol":1,"session":"483920","role":"student",
+//	  "token":"…","last_seq":41}}
+//
+// role is "student", "host" or "presenter"; host and presenter need the
+// instructor's cookie (set by /host?key=…) on the request that opened the
+// connection. A student sends the resume token from an earlier join, if it
+// has one. last_seq is the last event it applied (0 for none). The server
+// answers with a welcome:
+//
+//	{"type":"welcome","data":{"protocol":1,"role":"student","participant_id":"p3",
+//	  "nickname":"ada","session":{...},"resume":"replay"}}
+//
+// then, for a client that is in the session (the host, a presenter, or a
+// student with a valid token), either every event with a seq above last_seq
+// that was addressed to it, in order ("resume":"replay"), or one snapshot
+// ("resume":"snapshot") when the events it missed are no longer kept:
+//
+//	{"type":"snapshot","seq":57,"data":{...the session.HostView or ParticipantView...}}
+//
+// after which events follow as they happen. A client applies an event only
+// if its seq is above the last one it applied, so a replayed event is never
+// applied twice. A student without a token joins:
+//
+//	{"type":"join","id":"c-1","data":{"nickname":"ada"}}
+//
+// Commands are acknowledged once their effect is durable (stored in SQLite):
+//
+//	{"type":"ack","id":"c-1","data":{"ok":true,"result":{"participant_id":"p3","token":"…"}}}
+//	{"type":"ack","id":"c-2","data":{"ok":false,"error":{"code":"nickname_taken","message":"…"}}}
+//
+// A client retries a command, with the same id, until it is acknowledged
+// (also across reconnects); the server treats the repeat as the same
+// command and acknowledges it again with the same result. Student
+// commands: join, answer {"question_id","round","choices":[…],"text"}.
+// Host commands (refused with code "forbidden" for anyone else): ask_next,
+// ask_typed {"question":{…}}, reask, close, reveal, leaderboard, end, kick
+// {"participant_id"}, set_options {session.Options}, extend_time
+// {"participant_id","seconds"}.
+//
+// Session events carry the session package's event types (question_opened,
+// answer_count, question_closed, revealed, result, leaderboard, your_rank,
+// ended, participant_joined, kicked, options_changed, time_extended) with
+// their payloads, each only to its audience. The answer key is in none of
+// them before the reveal. The server also sends presence (to the host: who
+// is connected, over which transport, with which round-trip time), ping
+// {"t": server ms} every few seconds, which the client answers with pong
+// {"t": the same value}, and error {"code","message"} for a message it
+// could not understand; after repeated garbage it closes the connection.
+//
+// # Transports
+//
+// WebSocket: GET /live, upgraded after the Origin check. One reader and
+// one writer goroutine per connection; every outgoing message goes through
+// a bounded queue, and a client whose queue is full is disconnected (it
+// catches up on resume) rather than slowing anyone else.
+//
+// Long polling: POST /live/poll opens a channel and returns {"cid":…};
+// GET /live/poll?cid=… returns a JSON array of envelopes, waiting up to
+// 25 s for one; POST /live/send?cid=… takes one envelope or an array. The
+// envelopes, sequence numbers and acknowledgements are the same.
+package live
+
+// ProtocolVersion is the version of the protocol described above.
+const ProtocolVersion = 1

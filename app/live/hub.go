@@ -1,0 +1,393 @@
+package live
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"netstudy/app/session"
+	"netstudy/app/store"
+)
+
+// ErrNoSession is returned for a session id or join code that is unknown.
+var ErrNoSession = errors.New("no such session")
+
+// SessionInfo describes a session for lists and links.
+type SessionInfo struct {
+	ID        string    `json:"id"`
+	Code      string    `json:"code"`
+	Title     string    `json:"title"`
+	Source    string    `json:"source,omitempty"`
+	State     string    `json:"state"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Config is what a Hub needs.
+type Config struct {
+	Store    *store.Store
+	Auth     *Auth
+	Log      *slog.Logger
+	Registry prometheus.Registerer
+	Now      func() time.Time // nil: time.Now
+	// AllowedOrigins are the Origin values accepted on WebSocket upgrades
+	// and long-polling posts besides the server's own host.
+	AllowedOrigins []string
+}
+
+// Hub owns every running session (one actor goroutine each) and the
+// connections to them. Start it with Start; it stops when that context
+// is cancelled, and Wait returns once every goroutine it started is gone.
+type Hub struct {
+	store   *store.Store
+	auth    *Auth
+	log     *slog.Logger
+	now     func() time.Time
+	metrics *metrics
+	origins map[string]bool
+
+	mu     sync.Mutex
+	ctx    context.Context
+	byID   map[string]*actor
+	byCode map[string]*actor
+	wg     sync.WaitGroup
+
+	clientSeq atomic.Uint64
+	polls     *pollRegistry
+	writePool sync.Pool // WebSocket write buffers, shared by all connections
+
+	clientsMu sync.Mutex
+	clients   map[*client]struct{} // every open connection, to close on stop
+}
+
+// NewHub returns a hub; call Start before use.
+func NewHub(cfg Config) *Hub {
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	reg := cfg.Registry
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	h := &Hub{
+		store: cfg.Store, auth: cfg.Auth, log: cfg.Log, now: now,
+		metrics: newMetrics(reg),
+		origins: map[string]bool{},
+		byID:    map[string]*actor{},
+		byCode:  map[string]*actor{},
+		clients: map[*client]struct{}{},
+	}
+	for _, o := range cfg.AllowedOrigins {
+		h.origins[o] = true
+	}
+	h.polls = newPollRegistry(h)
+	return h
+}
+
+// Start restores every session that had not ended from the store and
+// starts their actors under ctx.
+func (h *Hub) Start(ctx context.Context) error {
+	h.mu.Lock()
+	h.ctx = ctx
+	h.mu.Unlock()
+	sessions, err := h.store.Sessions(ctx)
+	if err != nil {
+		return fmt.Errorf("restore sessions: %w", err)
+	}
+	for _, rec := range sessions {
+		if !rec.EndedAt.IsZero() {
+			continue
+		}
+		a, err := h.load(ctx, rec)
+		if err != nil {
+			h.log.Error("restore session", "session", rec.ID, "err", err)
+			continue
+		}
+		h.startActor(a)
+		h.log.Info("session restored", "session", rec.ID, "code", rec.Code, "state", a.sess.State(), "events", a.seq)
+	}
+	h.wg.Add(2)
+	go func() {
+		defer h.wg.Done()
+		h.polls.sweep(ctx)
+	}()
+	go func() {
+		defer h.wg.Done()
+		<-ctx.Done()
+		h.clientsMu.Lock()
+		defer h.clientsMu.Unlock()
+		for c := range h.clients {
+			c.close("server stopping")
+		}
+	}()
+	return nil
+}
+
+// track remembers an open connection so that stopping the hub closes it,
+// even one that never said hello.
+func (h *Hub) track(c *client) {
+	h.clientsMu.Lock()
+	defer h.clientsMu.Unlock()
+	h.clients[c] = struct{}{}
+	if h.ctx != nil && h.ctx.Err() != nil {
+		c.close("server stopping")
+	}
+}
+
+func (h *Hub) untrack(c *client) {
+	h.clientsMu.Lock()
+	defer h.clientsMu.Unlock()
+	delete(h.clients, c)
+}
+
+// Wait blocks until every actor and helper goroutine has stopped.
+func (h *Hub) Wait() { h.wg.Wait() }
+
+func (h *Hub) load(ctx context.Context, rec store.Session) (*actor, error) {
+	var setup Setup
+	if err := json.Unmarshal(rec.Setup, &setup); err != nil {
+		return nil, fmt.Errorf("session %s setup: %w", rec.ID, err)
+	}
+	cmds, err := h.store.Commands(ctx, rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	a := newActor(h, rec.ID, rec.Code, setup, rec.CreatedAt)
+	a.rebuild(cmds)
+	return a, nil
+}
+
+func (h *Hub) startActor(a *actor) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.byID[a.id] = a
+	h.byCode[a.code] = a
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		a.run(h.ctx)
+	}()
+}
+
+// Create stores a new session and starts it.
+func (h *Hub) Create(ctx context.Context, setup Setup) (SessionInfo, error) {
+	h.mu.Lock()
+	started := h.ctx != nil
+	h.mu.Unlock()
+	if !started {
+		return SessionInfo{}, errors.New("the hub is not started")
+	}
+	blob, err := json.Marshal(setup)
+	if err != nil {
+		return SessionInfo{}, fmt.Errorf("encode setup: %w", err)
+	}
+	id := randomHex(8)
+	code := h.newCode()
+	created := h.now()
+	rec := store.Session{ID: id, Code: code, Title: setup.Title, Source: setup.Source, Setup: blob, CreatedAt: created}
+	if err := h.store.CreateSession(ctx, rec); err != nil {
+		return SessionInfo{}, err
+	}
+	a := newActor(h, id, code, setup, created)
+	h.startActor(a)
+	h.log.Info("session created", "session", id, "code", code, "title", setup.Title, "questions", len(setup.Questions))
+	return SessionInfo{ID: id, Code: code, Title: setup.Title, Source: setup.Source, State: string(session.Lobby), CreatedAt: created}, nil
+}
+
+// newCode picks a six-digit join code that no running session uses.
+func (h *Hub) newCode() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for {
+		n, err := rand.Int(rand.Reader, big.NewInt(900000))
+		if err != nil {
+			panic(err) // crypto/rand does not fail on supported platforms
+		}
+		code := fmt.Sprintf("%06d", n.Int64()+100000)
+		if _, used := h.byCode[code]; !used {
+			return code
+		}
+	}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (h *Hub) actorByCode(code string) (*actor, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	a, ok := h.byCode[code]
+	return a, ok
+}
+
+func (h *Hub) actorByID(id string) (*actor, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	a, ok := h.byID[id]
+	return a, ok
+}
+
+// Lookup returns the running session with a join code.
+func (h *Hub) Lookup(ctx context.Context, code string) (SessionInfo, error) {
+	a, ok := h.actorByCode(code)
+	if !ok {
+		return SessionInfo{}, ErrNoSession
+	}
+	var info SessionInfo
+	if err := a.do(ctx, func(a *actor) { info = a.info() }); err != nil {
+		return SessionInfo{}, err
+	}
+	return info, nil
+}
+
+// Sessions lists every stored session, newest first.
+func (h *Hub) Sessions(ctx context.Context) ([]SessionInfo, error) {
+	recs, err := h.store.Sessions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]SessionInfo, 0, len(recs))
+	for _, r := range recs {
+		info := SessionInfo{ID: r.ID, Code: r.Code, Title: r.Title, Source: r.Source, State: string(session.Ended), CreatedAt: r.CreatedAt}
+		if a, ok := h.actorByID(r.ID); ok {
+			_ = a.do(ctx, func(a *actor) { info.State = string(a.sess.State()) })
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// Report is a session's results with its description.
+type Report struct {
+	Info    SessionInfo
+	Results session.Results
+}
+
+// Results returns a session's results, running or ended: a running one is
+// read on its actor; an ended one is rebuilt from its stored log.
+func (h *Hub) Results(ctx context.Context, id string) (Report, error) {
+	if a, ok := h.actorByID(id); ok {
+		var r Report
+		err := a.do(ctx, func(a *actor) { r = Report{Info: a.info(), Results: a.sess.Results()} })
+		return r, err
+	}
+	rec, err := h.store.Session(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return Report{}, ErrNoSession
+	}
+	if err != nil {
+		return Report{}, err
+	}
+	a, err := h.load(ctx, rec)
+	if err != nil {
+		return Report{}, err
+	}
+	return Report{Info: a.info(), Results: a.sess.Results()}, nil
+}
+
+// newClient makes a client for a new connection.
+func (h *Hub) newClient(transport, remote string, instructor bool) *client {
+	c := &client{
+		id:         h.clientSeq.Add(1),
+		transport:  transport,
+		remoteAddr: remote,
+		instructor: instructor,
+		queue:      make(chan *outMsg, sendQueueLen),
+		done:       make(chan struct{}),
+	}
+	h.metrics.connections.WithLabelValues(transport).Inc()
+	return c
+}
+
+// receive routes one decoded envelope from a client: hello attaches it
+// to its session; anything else goes to the session it attached to.
+func (h *Hub) receive(c *client, env Envelope) error {
+	h.metrics.messagesIn.Inc()
+	switch env.Type {
+	case "hello":
+		if c.actor.Load() != nil {
+			return protocolErr("bad_hello", "hello was already said on this connection")
+		}
+		var hi hello
+		if err := strictJSON(env.Data, &hi); err != nil {
+			return err
+		}
+		if hi.Protocol != ProtocolVersion {
+			return protocolErr("bad_protocol", "this server speaks protocol %d", ProtocolVersion)
+		}
+		a, ok := h.actorByCode(hi.Session)
+		if !ok {
+			return protocolErr("no_session", "there is no running session with that code")
+		}
+		if !c.actor.CompareAndSwap(nil, a) {
+			return protocolErr("bad_hello", "hello was already said on this connection")
+		}
+		a.post(actorMsg{kind: msgAttach, c: c, hello: hi})
+		return nil
+	case "pong":
+		var p struct {
+			T int64 `json:"t"`
+		}
+		if err := strictJSON(env.Data, &p); err != nil {
+			return err
+		}
+		if rtt := h.now().UnixMilli() - p.T; p.T > 0 && rtt >= 0 && rtt < 60_000 {
+			c.rttMicros.Store(rtt * 1000)
+		}
+		if a := c.actor.Load(); a != nil {
+			a.post(actorMsg{kind: msgPong, c: c})
+		}
+		return nil
+	}
+	a := c.actor.Load()
+	if a == nil {
+		return protocolErr("hello_first", "say hello before sending commands")
+	}
+	a.post(actorMsg{kind: msgCommand, c: c, env: env})
+	return nil
+}
+
+// gone tells the client's session that its connection ended.
+func (h *Hub) gone(c *client, reason string) {
+	c.close(reason)
+	h.metrics.connections.WithLabelValues(c.transport).Dec()
+	h.metrics.dropped.WithLabelValues(reason).Inc()
+	if a := c.actor.Load(); a != nil {
+		a.post(actorMsg{kind: msgDetach, c: c})
+	}
+}
+
+// pingMessage is the heartbeat; the client echoes t in a pong.
+func (h *Hub) pingMessage() *outMsg {
+	return newOutMsg("ping", "", 0, map[string]int64{"t": h.now().UnixMilli()})
+}
+
+// Info describes one stored session, running or ended.
+func (h *Hub) Info(ctx context.Context, id string) (SessionInfo, error) {
+	if a, ok := h.actorByID(id); ok {
+		var info SessionInfo
+		err := a.do(ctx, func(a *actor) { info = a.info() })
+		return info, err
+	}
+	rec, err := h.store.Session(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return SessionInfo{}, ErrNoSession
+	}
+	if err != nil {
+		return SessionInfo{}, err
+	}
+	return SessionInfo{ID: rec.ID, Code: rec.Code, Title: rec.Title, Source: rec.Source, State: string(session.Ended), CreatedAt: rec.CreatedAt}, nil
+}

@@ -1,0 +1,210 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Long polling carries the same envelopes where a WebSocket cannot be
+// opened. A channel is one "connection": if a poll fails, the client
+// abandons the channel and opens a new one with hello and its last seq,
+// exactly as it would reconnect a WebSocket, so nothing sent on a dead
+// poll is lost.
+const (
+	pollWait     = 25 * time.Second // how long a GET waits for something to say
+	pollIdle     = 60 * time.Second // a channel with no GET for this long is closed
+	pollMaxBatch = 256
+	pollMaxBody  = 64 << 10
+)
+
+type pollChan struct {
+	c        *client
+	mu       sync.Mutex
+	lastSeen time.Time
+	polling  bool
+	limiter  interface{ Allow() bool }
+	strikes  int
+}
+
+type pollRegistry struct {
+	h     *Hub
+	mu    sync.Mutex
+	chans map[string]*pollChan
+}
+
+func newPollRegistry(h *Hub) *pollRegistry {
+	return &pollRegistry{h: h, chans: map[string]*pollChan{}}
+}
+
+func (p *pollRegistry) get(cid string) (*pollChan, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pc, ok := p.chans[cid]
+	return pc, ok
+}
+
+// sweep closes channels whose client stopped polling, until ctx ends.
+func (p *pollRegistry) sweep(ctx context.Context) {
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			p.closeAll("server stopping")
+			return
+		case <-t.C:
+			p.expire(time.Now())
+		}
+	}
+}
+
+func (p *pollRegistry) expire(now time.Time) {
+	p.mu.Lock()
+	var dead []*pollChan
+	for cid, pc := range p.chans {
+		pc.mu.Lock()
+		idle := !pc.polling && now.Sub(pc.lastSeen) > pollIdle
+		pc.mu.Unlock()
+		if idle || pc.c.closed() {
+			dead = append(dead, pc)
+			delete(p.chans, cid)
+		}
+	}
+	p.mu.Unlock()
+	for _, pc := range dead {
+		p.h.untrack(pc.c)
+		p.h.gone(pc.c, "poll idle")
+	}
+}
+
+func (p *pollRegistry) closeAll(reason string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for cid, pc := range p.chans {
+		pc.c.close(reason)
+		delete(p.chans, cid)
+	}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func pollError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, map[string]*ProtocolError{"error": {Code: code, Message: msg}})
+}
+
+// ServePollOpen handles POST /live/poll: it opens a channel.
+func (h *Hub) ServePollOpen(w http.ResponseWriter, r *http.Request) {
+	if !h.CheckOrigin(r) {
+		pollError(w, http.StatusForbidden, "forbidden", "cross-origin request refused")
+		return
+	}
+	c := h.newClient(TransportPolling, remoteIP(r), h.isInstructor(r))
+	h.track(c)
+	cid := randomHex(16)
+	h.polls.mu.Lock()
+	h.polls.chans[cid] = &pollChan{c: c, lastSeen: time.Now(), limiter: newFloodLimiter()}
+	h.polls.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]string{"cid": cid})
+}
+
+// ServePoll handles GET /live/poll?cid=…: it returns the waiting
+// envelopes as a JSON array, waiting up to pollWait for the first.
+func (h *Hub) ServePoll(w http.ResponseWriter, r *http.Request) {
+	pc, ok := h.polls.get(r.URL.Query().Get("cid"))
+	if !ok || pc.c.closed() {
+		pollError(w, http.StatusGone, "gone", "this channel is closed; open a new one")
+		return
+	}
+	pc.mu.Lock()
+	if pc.polling {
+		pc.mu.Unlock()
+		pollError(w, http.StatusConflict, "busy", "another poll is open on this channel")
+		return
+	}
+	pc.polling = true
+	pc.mu.Unlock()
+	defer func() {
+		pc.mu.Lock()
+		pc.polling, pc.lastSeen = false, time.Now()
+		pc.mu.Unlock()
+	}()
+
+	batch := make([]json.RawMessage, 0, 8)
+	timer := time.NewTimer(pollWait)
+	defer timer.Stop()
+	select {
+	case m := <-pc.c.queue:
+		batch = append(batch, m.data)
+	case <-pc.c.done:
+	case <-timer.C:
+	case <-r.Context().Done():
+		return
+	}
+	for len(batch) < pollMaxBatch {
+		select {
+		case m := <-pc.c.queue:
+			batch = append(batch, m.data)
+			continue
+		default:
+		}
+		break
+	}
+	if len(batch) == 0 && pc.c.closed() {
+		pollError(w, http.StatusGone, "gone", "this channel is closed; open a new one")
+		return
+	}
+	writeJSON(w, http.StatusOK, batch)
+}
+
+// ServePollSend handles POST /live/send?cid=…: one envelope or an array.
+func (h *Hub) ServePollSend(w http.ResponseWriter, r *http.Request) {
+	if !h.CheckOrigin(r) {
+		pollError(w, http.StatusForbidden, "forbidden", "cross-origin request refused")
+		return
+	}
+	pc, ok := h.polls.get(r.URL.Query().Get("cid"))
+	if !ok || pc.c.closed() {
+		pollError(w, http.StatusGone, "gone", "this channel is closed; open a new one")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, pollMaxBody))
+	if err != nil {
+		pollError(w, http.StatusRequestEntityTooLarge, "too_large", "the request is too large")
+		return
+	}
+	var frames []json.RawMessage
+	if len(body) > 0 && body[0] == '[' {
+		if err := json.Unmarshal(body, &frames); err != nil {
+			pollError(w, http.StatusBadRequest, "bad_json", "the body is not a JSON array of envelopes")
+			return
+		}
+	} else {
+		frames = []json.RawMessage{body}
+	}
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	pc.lastSeen = time.Now()
+	for _, f := range frames {
+		if !pc.limiter.Allow() {
+			pc.c.sendNow("error", "", 0, protocolErr("flood", "too many messages; slow down"))
+			pc.strikes++
+		} else if err := h.handleFrame(pc.c, f); err != nil {
+			pc.strikes++
+		}
+		if pc.strikes >= maxStrikes {
+			pc.c.close("too many bad messages")
+			pollError(w, http.StatusBadRequest, "closed", "too many bad messages")
+			return
+		}
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m,
+		// chroma's regexp engine keeps one clock goroutine for the life of
+		// the process, by design; it is not ours to stop.
+		goleak.IgnoreAnyFunction("github.com/dlclark/regexp2/v2.runClock"),
+	)
+}
+
+// startRun runs the whole program on a free port and returns its base URL.
+// The program is stopped, and must have returned cleanly, when the test ends.
+func startRun(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	done := make(chan error, 1)
+	args = append([]string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, args...)
+	go func() {
+		done <- run(ctx, args, func(string) string { return "" }, outW, io.Discard)
+		outW.Close()
+	}()
+	urls := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "netstudy is serving "); ok {
+				urls <- u
+			}
+		}
+		close(urls)
+	}()
+	var base string
+	select {
+	case base = <-urls:
+	case err := <-done:
+		cancel()
+		t.Fatalf("run returned before serving: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run returned %v after cancel, want nil", err)
+		}
+		for range urls { // drain so the scanner goroutine ends
+		}
+	})
+	return base
+}
+
+func getBody(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestRunServesShippedContent(t *testing.T) {
+	base := startRun(t)
+	if status, body := getBody(t, base+"/healthz"); status != 200 {
+		t.Fatalf("healthz = %d %s", status, body)
+	}
+	if status, _ := getBody(t, base+"/"); status != 200 {
+		t.Fatalf("home = %d", status)
+	}
+	http.DefaultClient.CloseIdleConnections()
+}
+
+func TestRunServesContentFolderAndSeesEdits(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("first.md", "# First note\n\n### Why?\n\nBecause.\n")
+	base := startRun(t, "--content", dir)
+	if status, body := getBody(t, base+"/api/notes/first"); status != 200 || !strings.Contains(body, "First note") {
+		t.Fatalf("GET /api/notes/first = %d %s", status, body)
+	}
+	write("second.md", "# Second note\n")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, _ := getBody(t, base+"/api/notes/second")
+		if status == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a note added to the content folder was not picked up")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	http.DefaultClient.CloseIdleConnections()
+}
+
+func TestRunRejectsBadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing content folder", []string{"--content", "/does/not/exist"}, "--content"},
+		{"unknown flag", []string{"--bogus"}, "bogus"},
+		{"stray argument", []string{"serve"}, "unexpected argument"},
+		{"bad log format", []string{"--log-format", "xml"}, "log-format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := run(context.Background(), tt.args, func(string) string { return "" }, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("run(%q) = %v, want an error mentioning %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigFromEnvironment(t *testing.T) {
+	env := map[string]string{
+		"NETSTUDY_ADDR":           "0.0.0.0:9000",
+		"NETSTUDY_INSTRUCTOR_KEY": "from-env",
+		"NETSTUDY_CONTENT":        "/srv/notes",
+	}
+	cfg, err := parseConfig([]string{"--addr", "127.0.0.1:7000"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:7000" {
+		t.Errorf("Addr = %q: a flag must win over the environment", cfg.Addr)
+	}
+	if cfg.InstructorKey != "from-env" || cfg.ContentDir != "/srv/notes" {
+		t.Errorf("env not applied: %+v", cfg)
+	}
+}
+
+func TestHelpDescribesEveryFlag(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"--help"}, func(string) string { return "" }, io.Discard, &out); err != nil {
+		t.Fatalf("--help returned %v", err)
+	}
+	for _, want := range []string{"--addr", "--content", "--data", "--instructor-key", "NETSTUDY_INSTRUCTOR_KEY", "loadtest"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("--help does not mention %s:\n%s", want, out.String())
+		}
+	}
+}

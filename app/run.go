@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"netstudy/app/catalog"
+	"netstudy/app/live"
+	"netstudy/app/store"
+	"netstudy/app/web"
+	"netstudy/content"
+	"netstudy/static"
+	"netstudy/templates"
+)
+
+// shutdownGrace is how long in-flight requests get to finish after a
+// signal before connections are closed.
+const shutdownGrace = 5 * time.Second
+
+// run is the whole program behind main; tests call it with their own
+// arguments, environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogFormat, stderr)
+
+	contentFS, err := openContent(cfg.ContentDir)
+	if err != nil {
+		return err
+	}
+	key := cfg.InstructorKey
+	if key == "" {
+		key = randomKey()
+	}
+
+	st, err := store.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	secret, err := st.Secret(ctx)
+	if err != nil {
+		return err
+	}
+	auth := live.NewAuth(key, secret)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	hub := live.NewHub(live.Config{Store: st, Auth: auth, Log: log, Registry: reg})
+
+	cat := catalog.New(contentFS, log)
+	srv, err := web.New(web.Deps{
+		Catalog:   cat,
+		Hub:       hub,
+		Auth:      auth,
+		Metrics:   reg,
+		PublicURL: cfg.PublicURL,
+		Templates: templates.FS,
+		Static:    static.FS,
+		Log:       log,
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "netstudy is serving %s\n", base)
+	if cfg.InstructorKey == "" {
+		// The key is printed only when it was generated here: a key the
+		// teacher chose is already known and must stay out of logs.
+		fmt.Fprintf(stdout, "instructor link (keep it private): %s/host?key=%s\n", base, key)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	if err := hub.Start(ctx); err != nil {
+		return err
+	}
+	defer hub.Wait()
+	if cfg.ContentDir != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := cat.Watch(ctx, cfg.ContentDir); err != nil {
+				log.Warn("content changes will not be picked up", "err", err)
+			}
+		}()
+	}
+
+	httpSrv := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return ctx },
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- httpSrv.Serve(ln) }()
+	log.Info("serving", "addr", ln.Addr().String(), "content", contentName(cfg.ContentDir))
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutCtx, done := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer done()
+	if err := httpSrv.Shutdown(shutCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// openContent returns the shipped content, or the folder given with
+// --content after checking that it exists.
+func openContent(dir string) (fs.FS, error) {
+	if dir == "" {
+		return content.FS, nil
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--content: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("--content: %s is not a folder", dir)
+	}
+	return os.DirFS(dir), nil
+}
+
+func contentName(dir string) string {
+	if dir == "" {
+		return "shipped"
+	}
+	return dir
+}
+
+// randomKey makes an instructor key that cannot be guessed: 128 bits.
+func randomKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on supported platforms
+	return base64.RawURLEncoding.EncodeToString(b)
+}

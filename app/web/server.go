@@ -1,0 +1,78 @@
+// Package web translates HTTP to calls on the domain packages and back: it
+// owns the URL surface (routes.go), the page templates, the JSON API, the
+// static assets and the security headers. Handlers hold no business rules.
+package web
+
+import (
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"netstudy/app/catalog"
+	"netstudy/app/live"
+)
+
+// Deps are what the web layer needs from the rest of the program.
+type Deps struct {
+	Catalog   *catalog.Catalog
+	Hub       *live.Hub
+	Auth      *live.Auth
+	Metrics   *prometheus.Registry // served at /metrics
+	PublicURL string               // how students reach the server, for join links; "" to guess
+	Templates fs.FS                // the templates folder
+	Static    fs.FS                // the static folder
+	Log       *slog.Logger
+}
+
+// Server is the HTTP face of netstudy.
+type Server struct {
+	echo      *echo.Echo
+	catalog   *catalog.Catalog
+	hub       *live.Hub
+	auth      *live.Auth
+	metrics   *prometheus.Registry
+	publicURL string
+	log       *slog.Logger
+	pages     *pages
+	assets    *assets
+}
+
+// New checks the templates and assets and wires every route. A template
+// that does not parse stops the start, not a later request.
+func New(d Deps) (*Server, error) {
+	pg, err := parsePages(d.Templates)
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	as, err := newAssets(d.Static)
+	if err != nil {
+		return nil, fmt.Errorf("static assets: %w", err)
+	}
+	pg.assets = as
+	s := &Server{
+		echo:      echo.New(),
+		catalog:   d.Catalog,
+		hub:       d.Hub,
+		auth:      d.Auth,
+		metrics:   d.Metrics,
+		publicURL: d.PublicURL,
+		log:       d.Log,
+		pages:     pg,
+		assets:    as,
+	}
+	s.echo.HideBanner = true
+	s.echo.HidePort = true
+	s.echo.HTTPErrorHandler = s.handleError
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP makes the Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.echo.ServeHTTP(w, r)
+}

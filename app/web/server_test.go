@@ -1,0 +1,125 @@
+package web
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"netstudy/app/catalog"
+	"netstudy/app/live"
+	"netstudy/app/store"
+	"netstudy/static"
+	"netstudy/templates"
+)
+
+// newTestServer serves content from fsys on a real loopback port.
+func newTestServer(t *testing.T, fsys fs.FS) *httptest.Server {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := live.NewAuth(testInstructorKey, []byte("test-secret"))
+	reg := prometheus.NewRegistry()
+	hub := live.NewHub(live.Config{Store: st, Auth: auth, Log: log, Registry: reg})
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := hub.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Deps{
+		Catalog:   catalog.New(fsys, log),
+		Hub:       hub,
+		Auth:      auth,
+		Metrics:   reg,
+		Templates: templates.FS,
+		Static:    static.FS,
+		Log:       log,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(func() {
+		cancel()
+		ts.CloseClientConnections()
+		ts.Close()
+		hub.Wait()
+		st.Close()
+	})
+	return ts
+}
+
+// testInstructorKey signs the instructor in on test servers.
+const testInstructorKey = "test-instructor-key"
+
+// get fetches a path and returns the status and body.
+func get(t *testing.T, ts *httptest.Server, path string) (int, string, http.Header) {
+	t.Helper()
+	res, err := ts.Client().Get(ts.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(body), res.Header
+}
+
+func TestHealthAndHeaders(t *testing.T) {
+	ts := newTestServer(t, testContent())
+	status, body, h := get(t, ts, "/healthz")
+	if status != http.StatusOK || !strings.Contains(body, `"ok"`) {
+		t.Fatalf("GET /healthz = %d %q", status, body)
+	}
+	csp := h.Get("Content-Security-Policy")
+	for _, want := range []string{"script-src 'self'", "style-src 'self'", "object-src 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %q", csp)
+	}
+	if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options = %q", got)
+	}
+}
+
+func TestStaticAssets(t *testing.T) {
+	ts := newTestServer(t, testContent())
+	_, page, _ := get(t, ts, "/")
+	i := strings.Index(page, "/static/css/app.css?v=")
+	if i < 0 {
+		t.Fatalf("home page does not link the stylesheet with a version: %s", page)
+	}
+	url := page[i : i+strings.IndexByte(page[i:], '"')]
+	status, body, h := get(t, ts, url)
+	if status != http.StatusOK || !strings.Contains(body, "--accent") {
+		t.Fatalf("GET %s = %d", url, status)
+	}
+	if got := h.Get("Cache-Control"); !strings.Contains(got, "immutable") {
+		t.Errorf("versioned asset Cache-Control = %q, want immutable", got)
+	}
+	if got := h.Get("Content-Type"); !strings.HasPrefix(got, "text/css") {
+		t.Errorf("Content-Type = %q", got)
+	}
+	for _, p := range []string{"/static/nope.css", "/static/../go.mod", "/static/embed.go"} {
+		if status, _, _ := get(t, ts, p); status != http.StatusNotFound {
+			t.Errorf("GET %s = %d, want 404", p, status)
+		}
+	}
+}
