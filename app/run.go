@@ -35,6 +35,9 @@ const shutdownGrace = 5 * time.Second
 // run is the whole program behind main; tests call it with their own
 // arguments, environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "loadtest" {
+		return runLoadtest(ctx, args[1:], getenv, stdout, stderr)
+	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

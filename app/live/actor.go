@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"netstudy/app/session"
@@ -72,7 +73,7 @@ type actor struct {
 	hosts         map[*client]struct{}
 	students      map[*client]struct{}
 	byParticipant map[string][]*client
-	joins         map[string]string // join command id -> participant id
+	joins         map[string]string // joinKey -> participant id
 	volatile      map[session.AudienceKind]*outMsg
 	presenceDirty bool
 	endedStored   bool
@@ -116,10 +117,7 @@ func (a *actor) rebuild(cmds []store.Command) {
 			continue
 		}
 		if c.Kind == "join" {
-			var p joinPayload
-			if json.Unmarshal(c.Payload, &p) == nil {
-				a.joins[p.CommandID], _ = res.result.(string)
-			}
+			a.joins[joinKey(c.Payload)], _ = res.result.(string)
 		}
 		for _, ev := range res.events {
 			if ev.Type != session.TypeAnswerCount {
@@ -263,15 +261,18 @@ func (a *actor) command(c *client, env Envelope) (pending, *store.Command) {
 	case env.Type == "join" && c.participantID != "":
 		p.result = a.joinResult(c.participantID)
 		return p, nil
-	case env.Type == "join" && a.joins[env.ID] != "":
-		// A join retried after its acknowledgement was lost.
-		p.result, p.joined = a.joinResult(a.joins[env.ID]), a.joins[env.ID]
-		return p, nil
 	}
 	payload, err := storedPayload(c, env)
 	if err != nil {
 		p.err = err
 		return p, nil
+	}
+	if env.Type == "join" {
+		if id := a.joins[joinKey(payload)]; id != "" {
+			// A join retried after its acknowledgement was lost.
+			p.result, p.joined = a.joinResult(id), id
+			return p, nil
+		}
 	}
 	now := a.hub.now()
 	res, err := apply(a.sess, env.Type, payload, now)
@@ -282,7 +283,7 @@ func (a *actor) command(c *client, env Envelope) (pending, *store.Command) {
 	p.result, p.events = res.result, res.events
 	if env.Type == "join" {
 		id, _ := res.result.(string)
-		a.joins[env.ID] = id
+		a.joins[joinKey(payload)] = id
 		p.joined = id
 		p.result = a.joinResult(id)
 	}
@@ -604,4 +605,15 @@ func (a *actor) sendPresence() {
 	for c := range a.hosts {
 		c.send(msg)
 	}
+}
+
+// joinKey identifies a join for retries: the command id together with the
+// nickname, so that a client reusing another's command id (by accident or
+// on purpose) never receives that student's identity.
+func joinKey(payload []byte) string {
+	var p joinPayload
+	if json.Unmarshal(payload, &p) != nil {
+		return ""
+	}
+	return p.CommandID + "\x00" + strings.ToLower(strings.Join(strings.Fields(p.Nickname), " "))
 }

@@ -61,8 +61,9 @@ type clientAnswer struct {
 	Text       string   `json:"text"`
 }
 
-// clientQuestion is a question the instructor typed on the spot.
-type clientQuestion struct {
+// ClientQuestion is a question the instructor typed on the spot, as the
+// dashboard and the JSON API send it.
+type ClientQuestion struct {
 	Kind             quiz.Kind  `json:"kind"`
 	Prompt           string     `json:"prompt"`
 	Choices          []string   `json:"choices"`
@@ -74,7 +75,8 @@ type clientQuestion struct {
 	Explanation      string     `json:"explanation"`
 }
 
-func (cq clientQuestion) question() (quiz.Question, error) {
+// Question checks the typed question and turns it into the quiz model.
+func (cq ClientQuestion) Question() (quiz.Question, error) {
 	if cq.TimeLimitSeconds < 0 || cq.TimeLimitSeconds > 3600 {
 		return quiz.Question{}, fmt.Errorf("the time limit must be 0 to 3600 seconds")
 	}
@@ -237,12 +239,12 @@ func storedPayload(c *client, env Envelope) ([]byte, error) {
 		})
 	case "ask_typed":
 		var d struct {
-			Question clientQuestion `json:"question"`
+			Question ClientQuestion `json:"question"`
 		}
 		if err := strictJSON(env.Data, &d); err != nil {
 			return nil, err
 		}
-		q, err := d.Question.question()
+		q, err := d.Question.Question()
 		if err != nil {
 			return nil, protocolErr("bad_data", "%v", err)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"netstudy/app/quiz"
 	"netstudy/app/session"
 	"netstudy/app/store"
 )
@@ -274,6 +275,11 @@ func (h *Hub) Sessions(ctx context.Context) ([]SessionInfo, error) {
 type Report struct {
 	Info    SessionInfo
 	Results session.Results
+	// Questions is the session's question list, typed ones included,
+	// indexed by RoundResult.Index: the results page needs the choice
+	// texts and the answer key. (Added by the results page's engineer;
+	// the lead owns this file.)
+	Questions []quiz.Question
 }
 
 // Results returns a session's results, running or ended: a running one is
@@ -281,7 +287,9 @@ type Report struct {
 func (h *Hub) Results(ctx context.Context, id string) (Report, error) {
 	if a, ok := h.actorByID(id); ok {
 		var r Report
-		err := a.do(ctx, func(a *actor) { r = Report{Info: a.info(), Results: a.sess.Results()} })
+		err := a.do(ctx, func(a *actor) {
+			r = Report{Info: a.info(), Results: a.sess.Results(), Questions: a.sess.Questions()}
+		})
 		return r, err
 	}
 	rec, err := h.store.Session(ctx, id)
@@ -295,7 +303,7 @@ func (h *Hub) Results(ctx context.Context, id string) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	return Report{Info: a.info(), Results: a.sess.Results()}, nil
+	return Report{Info: a.info(), Results: a.sess.Results(), Questions: a.sess.Questions()}, nil
 }
 
 // newClient makes a client for a new connection.

@@ -549,3 +549,29 @@ func TestSessionSurvivesRestart(t *testing.T) {
 		t.Errorf("results after restart: %+v", rep.Results)
 	}
 }
+
+func TestReusedJoinIDDoesNotGiveAwayIdentity(t *testing.T) {
+	th := newTestHub(t)
+	info := th.create(t)
+	a := th.dial(t, false)
+	a.hello(info.Code, RoleStudent, "")
+	a.send("join", "same-id", map[string]string{"nickname": "ann"})
+	first := a.ack("same-id")
+	b := th.dial(t, false)
+	b.hello(info.Code, RoleStudent, "")
+	b.send("join", "same-id", map[string]string{"nickname": "ben"})
+	second := b.ack("same-id")
+	if !first.OK || !second.OK {
+		t.Fatalf("joins refused: %+v %+v", first, second)
+	}
+	if string(first.Result.(json.RawMessage)) == string(second.Result.(json.RawMessage)) {
+		t.Fatalf("a second student reusing a join id got the first one's identity: %s", second.Result)
+	}
+	// The same join retried (same id, same nickname) is the same student.
+	c := th.dial(t, false)
+	c.hello(info.Code, RoleStudent, "")
+	c.send("join", "same-id", map[string]string{"nickname": "ann"})
+	if again := c.ack("same-id"); string(again.Result.(json.RawMessage)) != string(first.Result.(json.RawMessage)) {
+		t.Errorf("a retried join got %s, want %s", again.Result, first.Result)
+	}
+}

@@ -22,9 +22,28 @@ func (s *Server) routes() {
 	e.GET("/notes/:slug", s.handleNote)
 	e.GET("/vocabulary", s.handleVocabulary)
 	e.GET("/flashcards", s.handleFlashcards)
+	e.GET("/practice", s.handlePractice)
+	e.GET("/practice/:quiz", s.handlePracticeQuiz)
 	e.GET("/layers", s.handleLayers)
 
 	e.GET("/metrics", s.handleMetrics)
+
+	// Live quizzes: students join and play; the instructor reads results.
+	e.GET("/join", s.handleJoin)
+	e.GET("/host/sessions/:id/results", s.handleResults, s.instructorPage)
+	e.GET("/host/sessions/:id/results.csv", s.handleResultsCSV, s.instructorAPI)
+
+	// The instructor's side of live quizzes (host*.go): sign-in, the
+	// sessions list and new-session form, each session's dashboard,
+	// projector view and join QR code.
+	e.GET("/host", s.handleHost) // also signs in with ?key=
+	e.GET("/host/signin", s.handleHostSignInForm)
+	e.POST("/host/signin", s.handleHostSignIn)
+	e.POST("/host/signout", s.handleHostSignOut)
+	e.POST("/host/sessions", s.handleHostCreate, s.instructorAPI)
+	e.GET("/host/sessions/:id", s.handleHostSession, s.instructorPage)
+	e.GET("/host/sessions/:id/present", s.handlePresent, s.instructorPage)
+	e.GET("/host/sessions/:id/qr.png", s.handleHostQR, s.instructorAPI)
 
 	// The live quiz: WebSocket, and the long-polling fallback.
 	e.GET("/live", echo.WrapHandler(http.HandlerFunc(s.hub.ServeWebSocket)))
@@ -33,10 +52,16 @@ func (s *Server) routes() {
 	e.POST("/live/send", echo.WrapHandler(http.HandlerFunc(s.hub.ServePollSend)))
 
 	api := e.Group("/api")
+	api.POST("/sessions", s.handleAPICreateSession, s.apiInstructor)
 	api.GET("/notes", s.handleAPINotes)
 	api.GET("/notes/:slug", s.handleAPINote)
 	api.GET("/vocabulary", s.handleAPIVocabulary)
 	api.GET("/flashcards", s.handleAPIFlashcards)
+	api.GET("/quizzes", s.handleAPIQuizzes)
+	api.GET("/quizzes/:id", s.handleAPIQuiz)
+	api.POST("/quizzes/:id/check", s.handleAPIQuizCheck) // answer key of one question, after it is answered
 	api.GET("/layers", s.handleAPILayers)
 	api.GET("/layers/:id", s.handleAPILayer) // also /api/layers/{id}.pcap
+	api.GET("/join/:code", s.handleAPIJoinLookup)
+	api.GET("/sessions/:id/results", s.handleAPIResults, s.apiInstructor)
 }

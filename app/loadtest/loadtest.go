@@ -1,0 +1,428 @@
+// Package loadtest measures a netstudy server under a class of simulated
+// students: it hosts a session, connects N students over real WebSocket
+// connections, broadcasts K questions, has every student answer each, and
+// reports delivery latency, acknowledgement round trips, throughput,
+// server memory per student, and any answer that was lost, duplicated or
+// never acknowledged (which must be none).
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"golang.org/x/sync/errgroup"
+
+	"netstudy/app/live"
+)
+
+// Config says what to measure.
+type Config struct {
+	URL           string        // the server; "" starts one (see Exe)
+	Key           string        // the instructor key
+	Exe           string        // binary to start a server with when URL is ""
+	Students      int           // simulated students
+	Questions     int           // questions broadcast
+	QuestionBytes int           // approximate size of each question's prompt
+	Spread        time.Duration // answers spread over this long; 0: all at once
+	Ramp          time.Duration // connections spread over this long; 0: as fast as possible
+	Dialers       int           // connections opened at once
+	Timeout       time.Duration // how long to wait for any one phase
+	Progress      io.Writer     // progress lines; nil for none
+}
+
+// Dist is a distribution summary in milliseconds.
+type Dist struct {
+	P50 float64 `json:"p50"`
+	P95 float64 `json:"p95"`
+	P99 float64 `json:"p99"`
+	Max float64 `json:"max"`
+}
+
+// AckDist summarises acknowledgement round trips in milliseconds.
+type AckDist struct {
+	P50 float64 `json:"p50"`
+	P99 float64 `json:"p99"`
+}
+
+// Result is what a run measured. The JSON keys are a contract: scripts
+// compare runs with them.
+type Result struct {
+	Students              int     `json:"students"`
+	Questions             int     `json:"questions"`
+	ConnectMS             float64 `json:"connect_ms"`
+	LatencyMS             Dist    `json:"latency_ms"`
+	LastStudentMS         Dist    `json:"last_student_ms"`
+	AckMS                 AckDist `json:"ack_ms"`
+	AnswersPerS           float64 `json:"answers_per_s"`
+	ServerBytesPerStudent float64 `json:"server_bytes_per_student"`
+	Lost                  int     `json:"lost"`
+	Duplicated            int     `json:"duplicated"`
+	Unacked               int     `json:"unacked"`
+}
+
+func (c *Config) defaults() {
+	if c.Students <= 0 {
+		c.Students = 100
+	}
+	if c.Questions <= 0 {
+		c.Questions = 3
+	}
+	if c.QuestionBytes <= 0 {
+		c.QuestionBytes = 300
+	}
+	if c.Dialers <= 0 {
+		c.Dialers = 200
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 60 * time.Second
+	}
+	if c.Progress == nil {
+		c.Progress = io.Discard
+	}
+}
+
+// run is one load-test run's shared state.
+type run struct {
+	cfg     Config
+	base    string
+	code    string
+	id      string
+	origin  string
+	sentAt  []atomic.Int64 // per question: when the host asked it (unix ns)
+	lastAt  []atomic.Int64 // per question: when the last student had it
+	got     []atomic.Int64 // per question: students who have it
+	acked   []atomic.Int64 // per question: answers acknowledged
+	latency [][]float64    // per student goroutine's samples, merged at the end
+	acks    [][]float64
+	mu      sync.Mutex
+	dups    atomic.Int64
+}
+
+// Run performs one load test.
+func Run(ctx context.Context, cfg Config) (Result, error) {
+	cfg.defaults()
+	if cfg.URL == "" {
+		srv, err := startServer(ctx, cfg.Exe)
+		if err != nil {
+			return Result{}, err
+		}
+		defer srv.stop()
+		cfg.URL, cfg.Key = srv.url, srv.key
+	}
+	r := &run{cfg: cfg, base: strings.TrimRight(cfg.URL, "/"), origin: strings.TrimRight(cfg.URL, "/")}
+	r.sentAt = make([]atomic.Int64, cfg.Questions)
+	r.lastAt = make([]atomic.Int64, cfg.Questions)
+	r.got = make([]atomic.Int64, cfg.Questions)
+	r.acked = make([]atomic.Int64, cfg.Questions)
+	if err := r.createSession(ctx); err != nil {
+		return Result{}, err
+	}
+	memBefore, _ := r.serverMemory(ctx)
+
+	host, err := r.dial(ctx, true)
+	if err != nil {
+		return Result{}, fmt.Errorf("host: %w", err)
+	}
+	defer host.Close()
+	hostc := newPeer(host)
+	if err := hostc.hello(r.code, live.RoleHost, ""); err != nil {
+		return Result{}, fmt.Errorf("host hello: %w", err)
+	}
+	hostc.acks = make(chan live.Envelope, 16)
+	go hostc.drain() // the host's inbox is read by its own goroutine
+
+	students, connectTime, err := r.connectAll(ctx)
+	defer func() {
+		for _, s := range students {
+			s.conn.Close()
+		}
+	}()
+	if err != nil {
+		return Result{}, err
+	}
+	memAfter, err := r.serverMemory(ctx)
+	if err != nil {
+		fmt.Fprintf(cfg.Progress, "  server memory unknown: %v\n", err)
+	}
+	fmt.Fprintf(cfg.Progress, "  server memory: %.1f MiB before the students, %.1f MiB with them\n", memBefore/(1<<20), memAfter/(1<<20))
+
+	var g errgroup.Group
+	r.latency = make([][]float64, len(students))
+	r.acks = make([][]float64, len(students))
+	for i, s := range students {
+		g.Go(func() error { return r.student(ctx, i, s) })
+	}
+	answering := time.Now()
+	lastStudent := make([]float64, 0, cfg.Questions)
+	for k := range cfg.Questions {
+		r.sentAt[k].Store(time.Now().UnixNano())
+		if err := hostc.command("ask_next", nil); err != nil {
+			return Result{}, fmt.Errorf("ask question %d: %w", k+1, err)
+		}
+		if err := r.await(ctx, fmt.Sprintf("question %d delivered", k+1), &r.got[k], int64(len(students))); err != nil {
+			return Result{}, err
+		}
+		lastStudent = append(lastStudent, float64(r.lastAt[k].Load()-r.sentAt[k].Load())/1e6)
+		_ = r.await(ctx, fmt.Sprintf("question %d answers acknowledged", k+1), &r.acked[k], int64(len(students)))
+		for _, cmd := range []string{"close", "reveal"} {
+			if err := hostc.command(cmd, nil); err != nil {
+				return Result{}, fmt.Errorf("%s question %d: %w", cmd, k+1, err)
+			}
+		}
+	}
+	answerTime := time.Since(answering)
+	_ = hostc.command("end", nil)
+	for _, s := range students {
+		s.conn.Close()
+	}
+	_ = g.Wait()
+
+	res := Result{Students: len(students), Questions: cfg.Questions, ConnectMS: ms(connectTime)}
+	var lat, acks []float64
+	for i := range students {
+		lat = append(lat, r.latency[i]...)
+		acks = append(acks, r.acks[i]...)
+	}
+	res.LatencyMS = dist(lat)
+	res.LastStudentMS = dist(lastStudent)
+	ad := dist(acks)
+	res.AckMS = AckDist{P50: ad.P50, P99: ad.P99}
+	if answerTime > 0 {
+		res.AnswersPerS = float64(len(acks)) / answerTime.Seconds()
+	}
+	if len(students) > 0 && memAfter > memBefore {
+		res.ServerBytesPerStudent = float64(memAfter-memBefore) / float64(len(students))
+	}
+	var ackedTotal int64
+	for k := range cfg.Questions {
+		ackedTotal += r.acked[k].Load()
+	}
+	res.Unacked = int(int64(len(students)*cfg.Questions) - ackedTotal)
+	lost, dup, err := r.checkStored(ctx, students)
+	if err != nil {
+		return res, fmt.Errorf("check stored answers: %w", err)
+	}
+	res.Lost, res.Duplicated = lost, dup+int(r.dups.Load())
+	return res, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func dist(v []float64) Dist {
+	if len(v) == 0 {
+		return Dist{}
+	}
+	sort.Float64s(v)
+	at := func(p float64) float64 {
+		i := int(p*float64(len(v)-1) + 0.5)
+		return round(v[i])
+	}
+	return Dist{P50: at(0.50), P95: at(0.95), P99: at(0.99), Max: round(v[len(v)-1])}
+}
+
+func round(x float64) float64 { return float64(int64(x*100+0.5)) / 100 }
+
+func (r *run) await(ctx context.Context, what string, n *atomic.Int64, want int64) error {
+	deadline := time.Now().Add(r.cfg.Timeout)
+	t := time.NewTicker(5 * time.Millisecond)
+	defer t.Stop()
+	lastPrint := time.Now()
+	for n.Load() < want {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: only %d of %d after %s", what, n.Load(), want, r.cfg.Timeout)
+		}
+		if time.Since(lastPrint) > time.Second {
+			fmt.Fprintf(r.cfg.Progress, "  %s: %d/%d\n", what, n.Load(), want)
+			lastPrint = time.Now()
+		}
+	}
+	return nil
+}
+
+func (r *run) createSession(ctx context.Context) error {
+	prompt := "Which layer does this question exercise? " + strings.Repeat("x", max(0, r.cfg.QuestionBytes-45))
+	qs := make([]live.ClientQuestion, r.cfg.Questions)
+	for i := range qs {
+		qs[i] = live.ClientQuestion{
+			Kind: "single", Prompt: fmt.Sprintf("Q%d. %s", i+1, prompt),
+			Choices: []string{"Physical", "Network", "Transport", "Application"}, Correct: []int{2},
+			TimeLimitSeconds: 3600, Points: 100,
+		}
+	}
+	body, _ := json.Marshal(map[string]any{"title": "load test", "questions": qs})
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.base+"/api/sessions", strings.NewReader(string(body)))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+r.cfg.Key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(res.Body)
+		return fmt.Errorf("create session: %s: %s", res.Status, b)
+	}
+	var created struct{ ID, Code string }
+	if err := json.NewDecoder(res.Body).Decode(&created); err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	r.id, r.code = created.ID, created.Code
+	return nil
+}
+
+func (r *run) dial(ctx context.Context, instructor bool) (*websocket.Conn, error) {
+	u := "ws" + strings.TrimPrefix(r.base, "http") + "/live"
+	hdr := http.Header{"Origin": {r.origin}}
+	if instructor {
+		hdr.Set("Cookie", live.CookieName+"="+live.NewAuth(r.cfg.Key, nil).InstructorCookie())
+	}
+	d := websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
+	conn, res, err := d.DialContext(ctx, u, hdr)
+	if res != nil && res.Body != nil {
+		res.Body.Close()
+	}
+	return conn, err
+}
+
+// connectAll connects and joins every student, Dialers at a time.
+func (r *run) connectAll(ctx context.Context) ([]*peer, time.Duration, error) {
+	n := r.cfg.Students
+	out := make([]*peer, n)
+	start := time.Now()
+	var done atomic.Int64
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.cfg.Dialers)
+	stop := make(chan struct{})
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				fmt.Fprintf(r.cfg.Progress, "  connecting: %d/%d\n", done.Load(), n)
+			}
+		}
+	}()
+	defer close(stop)
+	for i := range n {
+		if r.cfg.Ramp > 0 {
+			due := start.Add(time.Duration(int64(r.cfg.Ramp) * int64(i) / int64(n)))
+			time.Sleep(time.Until(due))
+		}
+		g.Go(func() error {
+			conn, err := r.dial(gctx, false)
+			if err != nil {
+				return fmt.Errorf("student %d: %w", i, err)
+			}
+			p := newPeer(conn)
+			out[i] = p
+			if err := p.hello(r.code, live.RoleStudent, ""); err != nil {
+				return fmt.Errorf("student %d hello: %w", i, err)
+			}
+			if err := p.command("join", map[string]string{"nickname": fmt.Sprintf("s%05d", i)}); err != nil {
+				return fmt.Errorf("student %d join: %w", i, err)
+			}
+			if _, err := p.until("snapshot"); err != nil {
+				return fmt.Errorf("student %d snapshot: %w", i, err)
+			}
+			done.Add(1)
+			return nil
+		})
+	}
+	err := g.Wait()
+	var ok []*peer
+	for _, p := range out {
+		if p != nil {
+			ok = append(ok, p)
+		}
+	}
+	return ok, time.Since(start), err
+}
+
+// student plays every question: it notes when each arrives and answers it.
+func (r *run) student(ctx context.Context, i int, p *peer) error {
+	rng := rand.New(rand.NewPCG(uint64(i), 7))
+	pending := map[string]time.Time{} // command id -> sent
+	acked := map[string]bool{}
+	question := map[string]int{} // command id -> question index
+	for {
+		env, err := p.next()
+		if err != nil {
+			return nil // the connection closes at the end of the run
+		}
+		now := time.Now()
+		switch env.Type {
+		case "question_opened":
+			var q struct {
+				QuestionID string `json:"question_id"`
+				Number     int    `json:"number"`
+				Round      int    `json:"round"`
+			}
+			if json.Unmarshal(env.Data, &q) != nil || q.Number < 1 || q.Number > r.cfg.Questions {
+				continue
+			}
+			k := q.Number - 1
+			r.latency[i] = append(r.latency[i], float64(now.UnixNano()-r.sentAt[k].Load())/1e6)
+			r.got[k].Add(1)
+			storeMax(&r.lastAt[k], now.UnixNano())
+			if r.cfg.Spread > 0 {
+				time.Sleep(time.Duration(rng.Int64N(int64(r.cfg.Spread))))
+			}
+			choice := []string{"a", "b", "c", "d"}[rng.IntN(4)]
+			id := p.nextID()
+			pending[id] = time.Now()
+			question[id] = k
+			if err := p.send("answer", id, map[string]any{"question_id": q.QuestionID, "round": q.Round, "choices": []string{choice}}); err != nil {
+				return nil
+			}
+		case "ack":
+			sent, ok := pending[env.ID]
+			if !ok {
+				continue
+			}
+			if acked[env.ID] {
+				r.dups.Add(1)
+				continue
+			}
+			var a struct {
+				OK bool `json:"ok"`
+			}
+			_ = json.Unmarshal(env.Data, &a)
+			if !a.OK {
+				continue
+			}
+			acked[env.ID] = true
+			r.acks[i] = append(r.acks[i], float64(now.Sub(sent).Microseconds())/1000)
+			r.acked[question[env.ID]].Add(1)
+		}
+	}
+}
+
+func storeMax(a *atomic.Int64, v int64) {
+	for {
+		old := a.Load()
+		if v <= old || a.CompareAndSwap(old, v) {
+			return
+		}
+	}
+}

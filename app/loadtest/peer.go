@@ -1,0 +1,168 @@
+package loadtest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gorilla/websocket"
+
+	"netstudy/app/live"
+)
+
+// peer is one simulated browser speaking the live protocol.
+type peer struct {
+	conn   *websocket.Conn
+	ids    int
+	prefix string
+	// acks, once drain runs, carries the host's acknowledgements from the
+	// reading goroutine to the one that sent the command.
+	acks chan live.Envelope
+}
+
+func newPeer(c *websocket.Conn) *peer { return &peer{conn: c, prefix: randomPrefix()} }
+
+// nextID makes command ids unique across peers, as browsers do.
+func (p *peer) nextID() string {
+	p.ids++
+	return fmt.Sprintf("%s-%d", p.prefix, p.ids)
+}
+
+func randomPrefix() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (p *peer) send(typ, id string, data any) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	_ = p.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
+	return p.conn.WriteJSON(live.Envelope{Type: typ, ID: id, Data: raw})
+}
+
+// next reads one envelope, answering pings as a browser does.
+func (p *peer) next() (live.Envelope, error) {
+	for {
+		var env live.Envelope
+		_ = p.conn.SetReadDeadline(time.Now().Add(2 * time.Minute))
+		if err := p.conn.ReadJSON(&env); err != nil {
+			return env, err
+		}
+		if env.Type == "ping" {
+			var t struct {
+				T int64 `json:"t"`
+			}
+			_ = json.Unmarshal(env.Data, &t)
+			if err := p.send("pong", "", t); err != nil {
+				return env, err
+			}
+			continue
+		}
+		return env, nil
+	}
+}
+
+// until reads until an envelope of the type arrives.
+func (p *peer) until(typ string) (live.Envelope, error) {
+	for {
+		env, err := p.next()
+		if err != nil {
+			return env, err
+		}
+		if env.Type == typ {
+			return env, nil
+		}
+		if env.Type == "error" {
+			return env, fmt.Errorf("server error: %s", env.Data)
+		}
+	}
+}
+
+func (p *peer) hello(code string, role live.Role, token string) error {
+	if err := p.send("hello", "", map[string]any{"protocol": live.ProtocolVersion, "session": code, "role": role, "token": token}); err != nil {
+		return err
+	}
+	_, err := p.until("welcome")
+	return err
+}
+
+// command sends a command and waits for its acknowledgement. It must not
+// run while another goroutine reads the connection; the host uses acks
+// routed through drain instead.
+func (p *peer) command(typ string, data any) error {
+	if p.acks != nil {
+		return p.commandViaDrain(typ, data)
+	}
+	id := p.nextID()
+	if err := p.send(typ, id, data); err != nil {
+		return err
+	}
+	for {
+		env, err := p.next()
+		if err != nil {
+			return err
+		}
+		if env.Type == "ack" && env.ID == id {
+			return ackError(env)
+		}
+	}
+}
+
+func ackError(env live.Envelope) error {
+	var a struct {
+		OK    bool                `json:"ok"`
+		Error *live.ProtocolError `json:"error"`
+	}
+	if err := json.Unmarshal(env.Data, &a); err != nil {
+		return err
+	}
+	if !a.OK {
+		if a.Error != nil {
+			return a.Error
+		}
+		return errors.New("refused")
+	}
+	return nil
+}
+
+// drain reads the host's connection for the rest of the run, so the server
+// never has to hold messages for it, and passes acknowledgements on.
+func (p *peer) drain() {
+	for {
+		env, err := p.next()
+		if err != nil {
+			close(p.acks)
+			return
+		}
+		if env.Type == "ack" {
+			p.acks <- env
+		}
+	}
+}
+
+func (p *peer) commandViaDrain(typ string, data any) error {
+	id := p.nextID()
+	if err := p.send(typ, id, data); err != nil {
+		return err
+	}
+	timeout := time.After(time.Minute)
+	for {
+		select {
+		case env, ok := <-p.acks:
+			if !ok {
+				return errors.New("host connection closed")
+			}
+			if env.ID == id {
+				return ackError(env)
+			}
+		case <-timeout:
+			return fmt.Errorf("%s: no acknowledgement", typ)
+		}
+	}
+}

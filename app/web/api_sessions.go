@@ -1,0 +1,83 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"netstudy/app/live"
+	"netstudy/app/quiz"
+	"netstudy/app/session"
+)
+
+// apiInstructor lets scripts (the load test) act as the instructor with
+// "Authorization: Bearer <instructor key>"; browsers use the cookie.
+func (s *Server) apiInstructor(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if key, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer "); ok && s.auth.CheckKey(key) {
+			return next(c)
+		}
+		if ck, err := c.Cookie(live.CookieName); err == nil && s.auth.CheckInstructorCookie(ck.Value) {
+			return next(c)
+		}
+		return echo.NewHTTPError(http.StatusForbidden, "Only the instructor can do that.")
+	}
+}
+
+type apiCreateSession struct {
+	Title     string                `json:"title"`
+	QuizID    string                `json:"quiz_id"`
+	Questions []live.ClientQuestion `json:"questions"`
+	Options   *session.Options      `json:"options"`
+}
+
+type apiSessionCreated struct {
+	ID      string `json:"id"`
+	Code    string `json:"code"`
+	JoinURL string `json:"join_url"`
+}
+
+// handleAPICreateSession starts a live session from a quiz of the catalog
+// and/or questions given in the request.
+func (s *Server) handleAPICreateSession(c echo.Context) error {
+	var req apiCreateSession
+	if err := c.Bind(&req); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The body must be JSON: {title, quiz_id, questions, options}.")
+	}
+	setup := live.Setup{Title: strings.TrimSpace(req.Title), Options: session.DefaultOptions()}
+	if req.Options != nil {
+		setup.Options = *req.Options
+	}
+	if req.QuizID != "" {
+		z, ok := s.catalog.Current().Quizzes.Quiz(req.QuizID)
+		if !ok {
+			return notFound("There is no quiz called “" + req.QuizID + "”.")
+		}
+		setup.Questions = append(setup.Questions, z.Questions...)
+		setup.Source = z.ID
+		if setup.Title == "" {
+			setup.Title = z.Title
+		}
+	}
+	for i, cq := range req.Questions {
+		q, err := cq.Question()
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Question %d: %v.", i+1, err))
+		}
+		q.ID = fmt.Sprintf("typed-%d", i+1)
+		if q.Kind == "" {
+			q.Kind = quiz.Single
+		}
+		setup.Questions = append(setup.Questions, q)
+	}
+	if setup.Title == "" {
+		setup.Title = "Live quiz"
+	}
+	info, err := s.hub.Create(c.Request().Context(), setup)
+	if err != nil {
+		return fmt.Errorf("create session: %w", err)
+	}
+	return c.JSON(http.StatusCreated, apiSessionCreated{ID: info.ID, Code: info.Code, JoinURL: "/join?code=" + info.Code})
+}
