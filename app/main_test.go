@@ -14,7 +14,15 @@ import (
 	"go.uber.org/goleak"
 )
 
+// runAsServerEnv makes the test binary run the real server instead of the
+// tests, so that a test can start, kill -9 and restart a server process.
+const runAsServerEnv = "NETSTUDY_TEST_RUN_AS_SERVER"
+
 func TestMain(m *testing.M) {
+	if os.Getenv(runAsServerEnv) == "1" {
+		main()
+		return
+	}
 	goleak.VerifyTestMain(m,
 		// chroma's regexp engine keeps one clock goroutine for the life of
 		// the process, by design; it is not ours to stop.
