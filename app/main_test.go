@@ -89,6 +89,12 @@ func TestRunServesShippedContent(t *testing.T) {
 	if status, _ := getBody(t, base+"/"); status != 200 {
 		t.Fatalf("home = %d", status)
 	}
+	status, metrics := getBody(t, base+"/metrics")
+	for _, want := range []string{"go_goroutines", "process_resident_memory_bytes", "netstudy_live_events_total"} {
+		if status != 200 || !strings.Contains(metrics, want) {
+			t.Errorf("/metrics (%d) lacks %s", status, want)
+		}
+	}
 	http.DefaultClient.CloseIdleConnections()
 }
 

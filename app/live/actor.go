@@ -74,7 +74,7 @@ type actor struct {
 	students      map[*client]struct{}
 	byParticipant map[string][]*client
 	joins         map[string]string // joinKey -> participant id
-	volatile      map[session.AudienceKind]*outMsg
+	volatile      map[session.AudienceKind]any // latest answer_count payload by audience
 	presenceDirty bool
 	endedStored   bool
 }
@@ -96,7 +96,7 @@ func (a *actor) reset() {
 	a.seq = 0
 	a.hist = newHistory(historyLen)
 	a.joins = map[string]string{}
-	a.volatile = map[session.AudienceKind]*outMsg{}
+	a.volatile = map[session.AudienceKind]any{}
 	if a.hosts == nil {
 		a.hosts = map[*client]struct{}{}
 		a.students = map[*client]struct{}{}
@@ -391,7 +391,9 @@ func (a *actor) tick(ctx context.Context) {
 func (a *actor) publish(evs []session.Event) {
 	for _, ev := range evs {
 		if ev.Type == session.TypeAnswerCount {
-			a.volatile[ev.Audience.Kind] = newOutMsg(ev.Type, "", 0, ev.Payload)
+			// Encoded when flushed: a thousand answers in a burst cost
+			// one encoding, not a thousand.
+			a.volatile[ev.Audience.Kind] = ev.Payload
 			continue
 		}
 		a.flushVolatile() // a count must not arrive after the close it preceded
@@ -404,8 +406,8 @@ func (a *actor) publish(evs []session.Event) {
 }
 
 func (a *actor) flushVolatile() {
-	for kind, msg := range a.volatile {
-		a.route(session.Audience{Kind: kind}, msg)
+	for kind, payload := range a.volatile {
+		a.route(session.Audience{Kind: kind}, newOutMsg(session.TypeAnswerCount, "", 0, payload))
 		delete(a.volatile, kind)
 	}
 }

@@ -25,7 +25,7 @@ const (
 // sendQueueLen bounds the messages waiting for one client. A client that
 // falls this far behind is disconnected and catches up on resume; it never
 // holds up a broadcast.
-const sendQueueLen = 256
+const sendQueueLen = 128
 
 // client is one connection of one browser, whatever its transport. Its
 // queue is written by the session's actor and read by the transport's

@@ -150,10 +150,7 @@ func apply(s *session.Session, kind string, payload []byte, now time.Time) (appl
 		if err := json.Unmarshal(payload, &p); err != nil {
 			return applied{}, fmt.Errorf("answer payload: %w", err)
 		}
-		if q, ok := s.CurrentQuestion(); !ok || q.ID != p.QuestionID {
-			return applied{}, session.ErrQuestionClosed
-		}
-		res, evs, err := s.Answer(p.ParticipantID, p.CommandID, p.Answer, now)
+		res, evs, err := s.AnswerQuestion(p.ParticipantID, p.CommandID, p.QuestionID, p.Round, p.Answer, now)
 		if err != nil {
 			return applied{}, err
 		}

@@ -60,21 +60,29 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
-// BenchmarkParseHostile parses inputs shaped to hit quadratic paths:
-// thousands of nested question headings, entity-heavy text next to a
-// glossary, a long vocabulary. Each is close to MaxNoteSize.
+// BenchmarkParseHostile loads the slowest near-1 MiB inputs found while
+// probing goldmark (see guard.go), each next to a small glossary: the
+// worst a single file can cost a load once the limits apply.
 func BenchmarkParseHostile(b *testing.B) {
-	inputs := map[string]string{
-		"headings":   strings.Repeat("# A?\n## B?\n### C?\n#### D?\ntext\n", MaxNoteSize/32),
-		"entities":   "# T\n\n" + strings.Repeat("amp&amp;TCP\\_", MaxNoteSize/16),
-		"vocabulary": "## Vocabulary\n\n" + strings.Repeat("**T:** d\nnot an entry\n\n", MaxNoteSize/32),
-		"nesting":    strings.Repeat("> - ", MaxNoteSize/8) + "x",
+	fill := func(unit string) string { return strings.Repeat(unit, (MaxNoteSize-100)/len(unit)) }
+	block := func(line string) string { return fill(strings.Repeat(line, maxBlockLines-1) + "\n") }
+	inputs := []struct{ name, src string }{
+		{"headings", fill("# A?\n\n## B?\n\n### C?\n\n#### D?\n\ntext\n\n")},
+		{"reference-uses", "[a]: /u\n\n" + fill("[a] ")},
+		{"unclosed-links", block("[a](b\n")},
+		{"footnote-refs", fill("[^1]") + "\n\n[^1]: x\n"},
+		{"image-openers", fill("![")},
+		{"glossary-matches", fill("amp&amp;TCP\\_ ")},
+		{"nested-lists", fill(strings.Repeat("- ", maxNesting) + "x\n\n")},
 	}
-	for name, src := range inputs {
-		fsys := fstest.MapFS{"x.md": {Data: []byte(src)}, "v.md": {Data: []byte("## Vocabulary\n\n**amp:** a\n\n**TCP:** t\n\n**A:** a\n")}}
-		b.Run(name, func(b *testing.B) {
+	vocab := &fstest.MapFile{Data: []byte("## Vocabulary\n\n**amp:** a\n\n**TCP:** t\n\n**A:** a\n")}
+	for _, in := range inputs {
+		fsys := fstest.MapFS{"x.md": {Data: []byte(in.src)}, "v.md": vocab}
+		b.Run(in.name, func(b *testing.B) {
 			for b.Loop() {
-				Load(fsys)
+				if n, _ := Load(fsys).Note("x"); n.Err != nil {
+					b.Fatal(n.Err)
+				}
 			}
 		})
 	}

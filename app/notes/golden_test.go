@@ -31,7 +31,7 @@ func TestGolden(t *testing.T) {
 	}
 	var b strings.Builder
 	for _, e := range lib.Glossary {
-		fmt.Fprintf(&b, "%s %q\n", e.ID, e.Term)
+		fmt.Fprintf(&b, "%s %s %q\n", e.Letter, e.ID, e.Term)
 		for _, d := range e.Definitions {
 			fmt.Fprintf(&b, "  %s (%s): %s\n  html: %s\n", d.NoteSlug, d.NoteTitle, d.Definition, d.DefinitionHTML)
 		}

@@ -8,26 +8,35 @@ import (
 )
 
 // Limits that keep one hostile or broken file from stalling a load.
-// goldmark's block parser is quadratic in nesting depth, and its table
-// extension builds every cell of every row (a 48 KB file of 8000 columns
-// by 8000 rows takes minutes). Real notes stay far below these numbers.
+// goldmark's block parser is quadratic in nesting depth and, for link
+// syntax, in the length of a paragraph ("[a](b" on each of 130,000 lines
+// takes 10 s); its table extension builds every cell of every row (a 48 KB
+// file of 8000 columns by 8000 rows takes minutes). Real notes stay far
+// below these numbers. BenchmarkParseHostile keeps an eye on them.
 const (
-	maxNesting    = 100       // block quotes and list levels on one line
+	maxBlockLines = 2000      // consecutive non-blank lines, code included: simple, so no way round it
+	maxNesting    = 32        // block quotes and list levels on one line; notes use < 8
 	maxTableCells = 50_000    // cells of all tables in one note
 	maxHighlight  = 128 << 10 // bytes of code highlighted per note; the rest is plain
 )
 
-// checkShape rejects a source whose nesting or tables are beyond the limits.
-// It reads the Markdown line by line, as goldmark's block parser does, and
-// errs on the side of overestimating: a false alarm needs a line with a
-// hundred nested markers or tables with tens of thousands of cells.
+// checkShape rejects a source whose blocks, nesting or tables are beyond
+// the limits. It reads the Markdown line by line, as goldmark's block
+// parser does, and errs on the side of overestimating: a false alarm needs
+// 2000 lines without a blank one, a line nested 33 levels deep, or
+// tables with tens of thousands of cells.
 func checkShape(src []byte) error {
-	cells := 0
+	cells, run := 0, 0
 	lines := bytes.Split(src, []byte("\n"))
 	for i, line := range lines {
 		depth, rest := containerPrefix(line)
 		if depth > maxNesting {
 			return fmt.Errorf("line %d is nested %d levels deep (block quotes and lists); at most %d are allowed", i+1, depth, maxNesting)
+		}
+		if len(bytes.TrimSpace(rest)) == 0 {
+			run = 0
+		} else if run++; run > maxBlockLines {
+			return fmt.Errorf("line %d ends a block of more than %d lines with no blank line; add some blank lines", i+1, maxBlockLines)
 		}
 		cols := delimiterRowColumns(rest)
 		if cols == 0 || i == 0 {
@@ -35,8 +44,8 @@ func checkShape(src []byte) error {
 		}
 		rows := 1 // the header
 		for _, next := range lines[i+1:] {
-			if _, r := containerPrefix(next); len(bytes.TrimSpace(r)) == 0 {
-				break
+			if _, r := containerPrefix(next); len(bytes.TrimSpace(r)) == 0 || rows > maxBlockLines {
+				break // the block limit above stops longer runs anyway
 			}
 			rows++
 		}
@@ -49,13 +58,19 @@ func checkShape(src []byte) error {
 }
 
 // containerPrefix measures the block quote and list markers that open a
-// line, counting each marker as one level and every two columns of white
-// space among them as one more (list items nest by indentation). It
-// returns that depth and the rest of the line.
+// line, counting each marker as one level and every two further columns of
+// white space among them as one more (list items nest by indentation). A line
+// with no marker opens nothing, so its depth is 0 however indented it is.
+// It returns that depth and the rest of the line.
 func containerPrefix(line []byte) (int, []byte) {
 	markers, cols := 0, 0
-	i := 0
-	for i < len(line) {
+	depth := func() int {
+		if markers == 0 {
+			return 0
+		}
+		return markers + max(cols-markers, 0)/2 // one space after a marker is part of it
+	}
+	for i := 0; i < len(line); {
 		switch c := line[i]; {
 		case c == ' ':
 			cols++
@@ -66,10 +81,7 @@ func containerPrefix(line []byte) (int, []byte) {
 		case c == '>':
 			markers++
 			i++
-		case c == '-' || c == '+' || c == '*':
-			if i+1 < len(line) && line[i+1] != ' ' && line[i+1] != '\t' {
-				return markers + cols/2, line[i:]
-			}
+		case (c == '-' || c == '+' || c == '*') && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t'):
 			markers++
 			i++
 		case c >= '0' && c <= '9':
@@ -82,12 +94,12 @@ func containerPrefix(line []byte) (int, []byte) {
 				i = j + 1
 				continue
 			}
-			return markers + cols/2, line[i:]
+			return depth(), line[i:]
 		default:
-			return markers + cols/2, line[i:]
+			return depth(), line[i:]
 		}
 	}
-	return markers + cols/2, nil
+	return depth(), nil
 }
 
 // delimiterRowColumns returns the number of columns of a GFM table

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 )
@@ -167,6 +169,10 @@ func buildGlossary(parsed []*parsedNote) []GlossaryEntry {
 	entries := make([]GlossaryEntry, len(sorted))
 	for i, s := range sorted {
 		entries[i] = s.entry
+		entries[i].Letter = "#"
+		if r, _ := utf8.DecodeRuneInString(s.key); unicode.IsLetter(r) {
+			entries[i].Letter = strings.ToUpper(string(r))
+		}
 	}
 
 	used := map[string]bool{}

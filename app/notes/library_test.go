@@ -98,7 +98,7 @@ func TestLoadUnreadableFolder(t *testing.T) {
 func TestGlossaryMerge(t *testing.T) {
 	lib := Load(fstest.MapFS{
 		"a.md": file("# A\n\n## Vocabulary\n\n**TCP:** Reliable.\n\n**éthernet:** Cables.\n\n**C:** A letter.\n"),
-		"b.md": file("# B\n\n## Key terms\n\n**tcp** - Ordered `bytes`.\n\n**Zebra:** Last.\n\n**C++:** A language.\n\n**🔌 ÉTHERNET:** Wired.\n"),
+		"b.md": file("# B\n\n## Key terms\n\n**tcp** - Ordered `bytes`.\n\n**Zebra:** Last.\n\n**C++:** A language.\n\n**🔌 ÉTHERNET:** Wired.\n\n**802.11:** Wi-Fi.\n"),
 		"c.md": file("bad \xff"),
 	})
 	var got []string
@@ -107,19 +107,20 @@ func TestGlossaryMerge(t *testing.T) {
 		for _, d := range e.Definitions {
 			from = append(from, d.NoteSlug+":"+d.Definition)
 		}
-		got = append(got, e.ID+"="+e.Term+"["+strings.Join(from, ";")+"]")
+		got = append(got, e.Letter+" "+e.ID+"="+e.Term+"["+strings.Join(from, ";")+"]")
 	}
 	want := []string{
-		"term-c=C[a:A letter.]",
-		"term-c-2=C++[b:A language.]",
-		"term-ethernet=éthernet[a:Cables.;b:Wired.]",
-		"term-tcp=TCP[a:Reliable.;b:Ordered bytes.]",
-		"term-zebra=Zebra[b:Last.]",
+		"# term-802-11=802.11[b:Wi-Fi.]",
+		"C term-c=C[a:A letter.]",
+		"C term-c-2=C++[b:A language.]",
+		"E term-ethernet=éthernet[a:Cables.;b:Wired.]",
+		"T term-tcp=TCP[a:Reliable.;b:Ordered bytes.]",
+		"Z term-zebra=Zebra[b:Last.]",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("glossary:\n got %q\nwant %q", got, want)
 	}
-	if d := lib.Glossary[3].Definitions[1]; d.NoteTitle != "B" || d.DefinitionHTML != "Ordered <code>bytes</code>." {
+	if d := lib.Glossary[4].Definitions[1]; d.NoteTitle != "B" || d.DefinitionHTML != "Ordered <code>bytes</code>." {
 		t.Errorf("sourced definition = %+v", d)
 	}
 	// Each note's terms carry their glossary entry's ID.
@@ -128,7 +129,7 @@ func TestGlossaryMerge(t *testing.T) {
 	for _, v := range b.Vocabulary {
 		ids = append(ids, v.ID)
 	}
-	if want := []string{"term-tcp", "term-zebra", "term-c-2", "term-ethernet"}; !slices.Equal(ids, want) {
+	if want := []string{"term-tcp", "term-zebra", "term-c-2", "term-ethernet", "term-802-11"}; !slices.Equal(ids, want) {
 		t.Errorf("note b term IDs = %q, want %q", ids, want)
 	}
 }
@@ -229,6 +230,29 @@ func TestGlossaryLinkMarkup(t *testing.T) {
 		for _, q := range n.QA {
 			if strings.Contains(string(q.AnswerHTML), "gloss") {
 				t.Errorf("answer has glossary links: %s", q.AnswerHTML)
+			}
+		}
+	}
+}
+
+// Load and Parse share one goldmark instance; they must be safe to call
+// from several goroutines (a reload while requests are served). Run with
+// -race to make this test mean something.
+func TestConcurrentLoads(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.md": file("# A\n\n### Why?\n\nTCP.\n\n```go\nx := 1\n```\n\n## Vocabulary\n\n**TCP:** t\n"),
+		"b.md": file("# B\n\n| a |\n|:-:|\n| TCP |\n"),
+	}
+	want := Load(fsys)
+	done := make(chan *Library)
+	for range 8 {
+		go func() { done <- Load(fsys) }()
+	}
+	for range 8 {
+		got := <-done
+		for i := range want.Notes {
+			if got.Notes[i].HTML != want.Notes[i].HTML {
+				t.Errorf("concurrent load rendered %s differently", got.Notes[i].Slug)
 			}
 		}
 	}

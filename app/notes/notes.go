@@ -75,8 +75,13 @@ type Library struct {
 
 // GlossaryEntry is one term merged across every note that defines it.
 type GlossaryEntry struct {
-	ID          string
-	Term        string
+	ID   string
+	Term string
+	// Letter is the index letter the glossary is sorted by: upper case,
+	// accent and leading emoji ignored ("Éthernet" and "🔌 Ethernet" are
+	// under "E"), "#" for a term that starts with a digit or has no letter.
+	// Group by it, not by the first rune of Term, or groups repeat.
+	Letter      string
 	Definitions []SourcedDefinition
 }
 

@@ -206,22 +206,27 @@ func frontMatterTitle(ctx parser.Context) (string, []string, error) {
 	if err := data.Decode(&meta); err != nil {
 		return "", nil, err
 	}
-	for k, v := range meta {
-		if !strings.EqualFold(k, "title") {
-			continue
-		}
-		switch v := v.(type) {
-		case string:
-			return normalizeSpace(v), nil, nil
-		case nil:
-			return "", nil, nil
-		case bool, int, int64, uint64, float64:
-			return fmt.Sprint(v), nil, nil
-		default:
-			return "", []string{fmt.Sprintf("front matter: title is a %T, not text; ignored", v)}, nil
+	// "title" wins over "Title" or "TITLE"; among those, the first in
+	// sorted order, so the choice does not depend on map order.
+	key := ""
+	for k := range meta {
+		if k == "title" || strings.EqualFold(k, "title") && (key == "" || key != "title" && k < key) {
+			key = k
 		}
 	}
-	return "", nil, nil
+	if key == "" {
+		return "", nil, nil
+	}
+	switch v := meta[key].(type) {
+	case string:
+		return normalizeSpace(v), nil, nil
+	case nil:
+		return "", nil, nil
+	case bool, int, int64, uint64, float64:
+		return fmt.Sprint(v), nil, nil
+	default:
+		return "", []string{fmt.Sprintf("front matter: title is a %T, not text; ignored", v)}, nil
+	}
 }
 
 // clip3 keeps the first three lines of a long error message (a YAML decoder

@@ -181,6 +181,8 @@ func TestTitle(t *testing.T) {
 		{"TOML front matter", "a.md", "+++\ntitle = \"From TOML\"\n+++\n\nText.\n", "From TOML", 0},
 		{"front matter key case", "a.md", "---\nTitle: Capital\n---\nText.\n", "Capital", 0},
 		{"numeric title", "a.md", "---\ntitle: 13\n---\nText.\n", "13", 0},
+		{"exact key wins", "a.md", "---\nTITLE: upper\ntitle: exact\nTitle: mixed\n---\nText.\n", "exact", 0},
+		{"empty key is not a title", "Notes.md", "---\n\"\": nope\n---\nText.\n", "Notes", 0},
 		{"first H1, removed from the body", "a.md", "# Notes 13\n\n## Part\n\n# Second H1\n", "Notes 13", 1},
 		{"H1 with markup", "a.md", "# *Notes* `13` 🚀\n", "Notes 13 🚀", 0},
 		{"setext H1", "a.md", "Notes 13\n========\n\nText.\n", "Notes 13", 0},

@@ -113,3 +113,25 @@ func distinct(ids []string) []string {
 	}
 	return out
 }
+
+// AnswerQuestion is Answer for a named question and round, which is how
+// the live layer calls it: an answer sent for a question that has moved
+// on (a phone that was offline for a while) is refused with
+// ErrQuestionClosed instead of landing on whatever question is open now.
+// A repeated command ID still returns its first result, whatever is open,
+// so a retry after a lost acknowledgement is always acknowledged. Round 0
+// matches any round.
+func (s *Session) AnswerQuestion(participantID, commandID, questionID string, round int, a quiz.Answer, now time.Time) (AnswerResult, []Event, error) {
+	if p, ok := s.byID[participantID]; ok && !p.kicked {
+		if prev, ok := p.commands[commandID]; ok {
+			return prev.result, nil, nil
+		}
+	}
+	if r := s.current(); s.state != Ended && (r == nil || s.questions[r.q].ID != questionID || (round != 0 && r.round != round)) {
+		if _, ok := s.byID[participantID]; !ok {
+			return AnswerResult{}, nil, ErrNotParticipant
+		}
+		return AnswerResult{}, nil, ErrQuestionClosed
+	}
+	return s.Answer(participantID, commandID, a, now)
+}

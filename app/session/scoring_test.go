@@ -145,3 +145,25 @@ type answerAt struct {
 	answer quiz.Answer
 	after  time.Duration
 }
+
+func TestAnswerQuestionRefusesStaleAnswersButAcksRetries(t *testing.T) {
+	s := newTest(t, "ann")
+	must(t)(s.AskNext(at(0)))
+	first, _, err := s.AnswerQuestion("p1", "c1", "q1", 1, choose("a"), at(time.Second))
+	if err != nil || !first.Accepted {
+		t.Fatalf("answer q1: %+v %v", first, err)
+	}
+	must(t)(s.Close(at(2 * time.Second)))
+	must(t)(s.Reveal(at(3 * time.Second)))
+	must(t)(s.AskNext(at(4 * time.Second)))
+	// The retry of c1 after q1 moved on is the same answer, acknowledged.
+	again, evs, err := s.AnswerQuestion("p1", "c1", "q1", 1, choose("a"), at(5*time.Second))
+	if err != nil || again != first || len(evs) != 0 {
+		t.Errorf("retry = %+v, %d events, %v; want %+v", again, len(evs), err, first)
+	}
+	// A new answer for q1 while q2 is open must not land on q2.
+	_, _, err = s.AnswerQuestion("p1", "c2", "q1", 1, choose("a"), at(5*time.Second))
+	wantErr(t, err, ErrQuestionClosed)
+	_, _, err = s.AnswerQuestion("p9", "c3", "q1", 1, choose("a"), at(5*time.Second))
+	wantErr(t, err, ErrNotParticipant)
+}

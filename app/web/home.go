@@ -4,19 +4,23 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"netstudy/app/notes"
+	"netstudy/app/quiz"
 )
 
 type homePage struct {
-	Layout layout
-	Notes  []*notes.Note
-	Terms  int
+	Layout  layout
+	Notes   []*notes.Note
+	Terms   int
+	Quizzes []*quiz.Quiz // for the short list of practice quizzes
 }
 
 func (s *Server) handleHome(c echo.Context) error {
-	lib := s.catalog.Current().Notes
-	return s.renderOK(c, "home", homePage{
-		Layout: layout{Title: "Home", Section: "home", Scripts: []string{"js/home.js"}},
-		Notes:  lib.Notes,
-		Terms:  len(lib.Glossary),
+	snap := s.catalog.Current()
+	lib := snap.Notes
+	return s.renderContentPage(c, snap.Version, "home", homePage{
+		Layout:  layout{Title: "Home", Section: "home", Scripts: []string{"js/home.js"}},
+		Notes:   lib.Notes,
+		Terms:   len(lib.Glossary),
+		Quizzes: snap.Quizzes.Quizzes,
 	})
 }

@@ -20,13 +20,16 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 
 func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
+		setSecurityHeaders(c.Response().Header())
 		return next(c)
 	}
+}
+
+func setSecurityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
 }
 
 // isStreaming tells the middleware that must not buffer or compress a
@@ -34,6 +37,12 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 func isStreaming(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return p == "/live" || strings.HasPrefix(p, "/live/")
+}
+
+// skipGzip leaves alone the responses that must stream and the pages
+// served from the page cache, which are compressed once, in advance.
+func skipGzip(c echo.Context) bool {
+	return isStreaming(c) || (c.Request().Method == http.MethodGet && isCachedPage(c.Request().URL.Path))
 }
 
 // logRequests writes one structured line per request.

@@ -12,11 +12,12 @@ type notePage struct {
 }
 
 func (s *Server) handleNote(c echo.Context) error {
-	n, ok := s.catalog.Current().Notes.Note(c.Param("slug"))
+	snap := s.catalog.Current()
+	n, ok := snap.Notes.Note(c.Param("slug"))
 	if !ok {
 		return notFound("There is no note called “" + c.Param("slug") + "”.")
 	}
-	return s.renderOK(c, "note", notePage{
+	return s.renderContentPage(c, snap.Version, "note", notePage{
 		Layout: layout{Title: n.Title, Section: "notes", Scripts: []string{"js/note.js"}},
 		Note:   n,
 	})

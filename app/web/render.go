@@ -65,15 +65,23 @@ func (p *pages) assetURL(name string) string {
 // render executes a page into a buffer first, so that a failing template
 // produces a clean error response instead of half a page.
 func (s *Server) render(c echo.Context, status int, page string, data any) error {
+	body, err := s.renderBytes(page, data)
+	if err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, body)
+}
+
+func (s *Server) renderBytes(page string, data any) ([]byte, error) {
 	t, ok := s.pages.sets[page]
 	if !ok {
-		return fmt.Errorf("no template for page %q", page)
+		return nil, fmt.Errorf("no template for page %q", page)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
-		return fmt.Errorf("render %s: %w", page, err)
+		return nil, fmt.Errorf("render %s: %w", page, err)
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // renderOK is render with 200.

@@ -15,6 +15,7 @@ import (
 
 	"netstudy/app/catalog"
 	"netstudy/app/live"
+	"netstudy/app/notes"
 )
 
 // Deps are what the web layer needs from the rest of the program.
@@ -40,6 +41,7 @@ type Server struct {
 	log       *slog.Logger
 	pages     *pages
 	assets    *assets
+	cache     pageCache
 }
 
 // New checks the templates and assets and wires every route. A template
@@ -53,6 +55,9 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("static assets: %w", err)
 	}
+	// The code highlighting theme is generated, not a file, so that it
+	// always matches the highlighter's classes.
+	as.add("css/chroma.css", []byte(notes.ChromaCSS()))
 	pg.assets = as
 	s := &Server{
 		echo:      echo.New(),
@@ -72,7 +77,16 @@ func New(d Deps) (*Server, error) {
 	return s, nil
 }
 
-// ServeHTTP makes the Server an http.Handler.
+// ServeHTTP makes the Server an http.Handler. WebSocket upgrades skip
+// echo: a connection lives for the whole class, and holding an echo
+// context, its middleware frames and a request log entry open that long
+// would cost every student memory for nothing. The hub checks the Origin,
+// and the upgrade is logged by the hub's metrics instead.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/live" && r.Method == http.MethodGet {
+		setSecurityHeaders(w.Header())
+		s.hub.ServeWebSocket(w, r)
+		return
+	}
 	s.echo.ServeHTTP(w, r)
 }

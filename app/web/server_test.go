@@ -23,6 +23,18 @@ import (
 // newTestServer serves content from fsys on a real loopback port.
 func newTestServer(t *testing.T, fsys fs.FS) *httptest.Server {
 	t.Helper()
+	ts := httptest.NewServer(newTestHandler(t, fsys))
+	t.Cleanup(func() {
+		ts.CloseClientConnections()
+		ts.Close()
+	})
+	return ts
+}
+
+// newTestHandler builds the whole server (real hub, real SQLite in a
+// temporary folder) as a handler, stopped when the test ends.
+func newTestHandler(t testing.TB, fsys fs.FS) *Server {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -50,15 +62,12 @@ func newTestServer(t *testing.T, fsys fs.FS) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
 	t.Cleanup(func() {
 		cancel()
-		ts.CloseClientConnections()
-		ts.Close()
 		hub.Wait()
 		st.Close()
 	})
-	return ts
+	return srv
 }
 
 // testInstructorKey signs the instructor in on test servers.

@@ -1,10 +1,6 @@
 package web
 
 import (
-	"strings"
-	"unicode"
-	"unicode/utf8"
-
 	"github.com/labstack/echo/v4"
 
 	"netstudy/app/notes"
@@ -24,23 +20,21 @@ type letterGroup struct {
 }
 
 func (s *Server) handleVocabulary(c echo.Context) error {
-	lib := s.catalog.Current().Notes
-	return s.renderOK(c, "vocabulary", vocabularyPage{
+	snap := s.catalog.Current()
+	lib := snap.Notes
+	return s.renderContentPage(c, snap.Version, "vocabulary", vocabularyPage{
 		Layout:  layout{Title: "Vocabulary", Section: "vocabulary", Scripts: []string{"js/vocabulary.js"}},
 		Letters: groupByLetter(lib.Glossary),
 		Count:   len(lib.Glossary),
 	})
 }
 
-// groupByLetter relies on the glossary being sorted A to Z already.
+// groupByLetter relies on the glossary being sorted A to Z already, by
+// the same letter the notes package files each term under.
 func groupByLetter(entries []notes.GlossaryEntry) []letterGroup {
 	var groups []letterGroup
 	for _, e := range entries {
-		r, _ := utf8.DecodeRuneInString(e.Term)
-		letter := "#"
-		if unicode.IsLetter(r) {
-			letter = strings.ToUpper(string(r))
-		}
+		letter := e.Letter
 		if len(groups) == 0 || groups[len(groups)-1].Letter != letter {
 			groups = append(groups, letterGroup{Letter: letter})
 		}

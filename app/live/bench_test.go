@@ -1,0 +1,59 @@
+package live
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"testing"
+
+	"netstudy/app/quiz"
+	"netstudy/app/session"
+)
+
+var answerFrame = []byte(`{"type":"answer","id":"3f9a1c2b7d4e5f60-12","data":{"question_id":"q3","round":1,"choices":["b"]}}`)
+
+func BenchmarkDecodeEnvelope(b *testing.B) {
+	b.ReportAllocs()
+	for range b.N {
+		if _, err := Decode(answerFrame); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkEncodeQuestionEvent(b *testing.B) {
+	q := testQuestions()[0]
+	payload := session.QuestionOpened{QuestionID: q.ID, Number: 1, Total: 10, Round: 1, Question: q.Public(), TimeLimitMS: 30000}
+	b.ReportAllocs()
+	for range b.N {
+		m := newOutMsg(session.TypeQuestionOpened, "", 42, payload)
+		if len(m.data) == 0 {
+			b.Fatal("empty")
+		}
+	}
+}
+
+// BenchmarkFanout10k measures queueing one event for 10,000 students: the
+// actor's share of a broadcast (the writers' syscalls are not included).
+func BenchmarkFanout10k(b *testing.B) {
+	h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: NewAuth("k", []byte("s"))})
+	a := newActor(h, "s", "123456", Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
+	clients := make([]*client, 10000)
+	for i := range clients {
+		c := h.newClient(TransportWebSocket, "127.0.0.1", false)
+		c.attached, c.role = true, RoleStudent
+		a.bind(c, fmt.Sprintf("p%d", i+1))
+		clients[i] = c
+	}
+	msg := newOutMsg(session.TypeQuestionOpened, "", 1, map[string]string{"x": "y"})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		a.route(session.ToParticipants, msg)
+		b.StopTimer()
+		for _, c := range clients {
+			<-c.queue
+		}
+		b.StartTimer()
+	}
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"netstudy/app/live"
+	"netstudy/app/quiz"
+	"netstudy/app/session"
+)
+
+// The instructor's home, GET /host: the sessions (running and past) and
+// the form that hosts a new one, POST /host/sessions. The rest of the
+// instructor's side is in host_*.go: sign-in, the dashboard and projector
+// pages, join links and QR codes. The live part runs in the browser
+// (static/js/host.js, present.js) over the live protocol.
+
+// hostPage is the data of /host.
+type hostPage struct {
+	Layout     layout
+	Running    []live.SessionInfo
+	Past       []live.SessionInfo
+	Quizzes    []*quiz.Quiz
+	Notes      []noteChoice
+	TimeLimits []timeLimitChoice
+	Form       newSessionForm
+	Error      string
+}
+
+// noteChoice is a note that can become a session.
+type noteChoice struct {
+	Slug, Title string
+	Questions   int
+}
+
+// timeLimitChoice is one option of a time-limit select.
+type timeLimitChoice struct {
+	Seconds int
+	Label   string
+}
+
+func timeLimitOptions() []timeLimitChoice {
+	out := make([]timeLimitChoice, 0, len(timeLimitChoices))
+	for _, s := range timeLimitChoices {
+		label := strconv.Itoa(s) + " seconds"
+		if s == 0 {
+			label = "No limit (I close each question)"
+		}
+		out = append(out, timeLimitChoice{Seconds: s, Label: label})
+	}
+	return out
+}
+
+// handleHost is GET /host. With ?key= it signs the instructor in and
+// redirects to itself without the key; otherwise it needs the cookie.
+func (s *Server) handleHost(c echo.Context) error {
+	if c.QueryParams().Has("key") {
+		if s.auth.CheckKey(c.QueryParam("key")) {
+			return s.signIn(c, "/host")
+		}
+		return s.signInForm(c, http.StatusForbidden, "/host", wrongKeyMessage)
+	}
+	if !s.isInstructor(c) {
+		return c.Redirect(http.StatusSeeOther, "/host/signin")
+	}
+	noStore(c)
+	return s.renderHostPage(c, http.StatusOK, defaultNewSessionForm(), "")
+}
+
+func (s *Server) renderHostPage(c echo.Context, status int, form newSessionForm, msg string) error {
+	sessions, err := s.hub.Sessions(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	snap := s.catalog.Current()
+	page := hostPage{
+		Layout:     layout{Title: "Live quizzes", Section: "host", Scripts: []string{"js/host.js"}},
+		Quizzes:    snap.Quizzes.Quizzes,
+		TimeLimits: timeLimitOptions(),
+		Form:       form,
+		Error:      msg,
+	}
+	for _, info := range sessions {
+		if info.State == string(session.Ended) {
+			page.Past = append(page.Past, info)
+		} else {
+			page.Running = append(page.Running, info)
+		}
+	}
+	for _, n := range snap.Notes.Notes {
+		if n.Err == nil && len(n.QA) > 0 {
+			page.Notes = append(page.Notes, noteChoice{Slug: n.Slug, Title: n.Title, Questions: len(n.QA)})
+		}
+	}
+	return s.render(c, status, "host", page)
+}
+
+// handleHostCreate is POST /host/sessions: it starts a session and sends
+// the instructor to its dashboard. A form that cannot be used comes back
+// with its message (422).
+func (s *Server) handleHostCreate(c echo.Context) error {
+	form, err := readNewSessionForm(c)
+	var setup live.Setup
+	if err == nil {
+		setup, err = setupFor(s.catalog.Current(), form)
+	}
+	if err != nil {
+		return s.renderHostPage(c, http.StatusUnprocessableEntity, form, err.Error())
+	}
+	info, err := s.hub.Create(c.Request().Context(), setup)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/host/sessions/"+info.ID)
+}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"netstudy/app/live"
+)
+
+// The instructor signs in with the instructor key, once: GET /host?key=…
+// (the link printed at start) or the form at /host/signin. Either sets a
+// cookie holding an HMAC of the key, never the key itself, and redirects so
+// that the key leaves the address bar and the history. Every instructor
+// page and action then checks that cookie (instructorPage, instructorAPI).
+
+// instructorCookieTTL is how long a sign-in lasts: a school day. A teacher
+// who comes back tomorrow signs in again with the link or the key.
+const instructorCookieTTL = 12 * time.Hour
+
+// hostSignInPage is the data of the sign-in form.
+type hostSignInPage struct {
+	Layout layout
+	Next   string
+	Error  string
+}
+
+// isInstructor reports whether the request carries the instructor cookie.
+func (s *Server) isInstructor(c echo.Context) bool {
+	ck, err := c.Cookie(live.CookieName)
+	return err == nil && s.auth.CheckInstructorCookie(ck.Value)
+}
+
+// instructorPage guards an HTML page: without the cookie the browser is
+// sent to the sign-in form, which brings it back here afterwards.
+func (s *Server) instructorPage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !s.isInstructor(c) {
+			return c.Redirect(http.StatusSeeOther, "/host/signin?next="+url.QueryEscape(c.Request().URL.RequestURI()))
+		}
+		noStore(c)
+		return next(c)
+	}
+}
+
+// instructorAPI guards an action or a non-HTML resource: without the
+// cookie the answer is 403, since a redirect means nothing to a script.
+func (s *Server) instructorAPI(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !s.isInstructor(c) {
+			return echo.NewHTTPError(http.StatusForbidden, "Sign in as the instructor first.")
+		}
+		noStore(c)
+		return next(c)
+	}
+}
+
+// noStore keeps instructor pages out of shared caches and the back-forward
+// cache of a classroom computer.
+func noStore(c echo.Context) {
+	c.Response().Header().Set("Cache-Control", "no-store")
+}
+
+// safeNext returns where to go after signing in: a path of the instructor
+// area only, so that the sign-in form cannot be used as an open redirect.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/host"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return "/host"
+	}
+	p := path.Clean(u.Path)
+	if (p != "/host" && !strings.HasPrefix(p, "/host/")) || p == "/host/signin" {
+		return "/host"
+	}
+	u.Path = p
+	return u.RequestURI()
+}
+
+// signIn sets the instructor cookie and redirects to next.
+func (s *Server) signIn(c echo.Context, next string) error {
+	c.SetCookie(&http.Cookie{
+		Name:     live.CookieName,
+		Value:    s.auth.InstructorCookie(),
+		Path:     "/",
+		MaxAge:   int(instructorCookieTTL / time.Second),
+		HttpOnly: true,
+		Secure:   c.Request().TLS != nil,
+		SameSite: http.SameSiteStrictMode,
+	})
+	noStore(c)
+	return c.Redirect(http.StatusSeeOther, safeNext(next))
+}
+
+// signInForm renders the form, with an error and 403 after a wrong key.
+func (s *Server) signInForm(c echo.Context, status int, next, msg string) error {
+	noStore(c)
+	return s.render(c, status, "host_signin", hostSignInPage{
+		Layout: layout{Title: "Instructor sign-in", Section: "host"},
+		Next:   safeNext(next),
+		Error:  msg,
+	})
+}
+
+const wrongKeyMessage = "That is not the instructor key. Use the link printed when the server started, or the --instructor-key value."
+
+// handleHostSignInForm is GET /host/signin.
+func (s *Server) handleHostSignInForm(c echo.Context) error {
+	if s.isInstructor(c) {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("next")))
+	}
+	return s.signInForm(c, http.StatusOK, c.QueryParam("next"), "")
+}
+
+// handleHostSignIn is POST /host/signin with the key in the form. The key
+// is never logged: the request log records paths, not bodies or queries.
+func (s *Server) handleHostSignIn(c echo.Context) error {
+	next := c.FormValue("next")
+	if !s.auth.CheckKey(c.FormValue("key")) {
+		return s.signInForm(c, http.StatusForbidden, next, wrongKeyMessage)
+	}
+	return s.signIn(c, next)
+}
+
+// handleHostSignOut is POST /host/signout: the cookie is cleared.
+func (s *Server) handleHostSignOut(c echo.Context) error {
+	c.SetCookie(&http.Cookie{
+		Name: live.CookieName, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: c.Request().TLS != nil, SameSite: http.SameSiteStrictMode,
+	})
+	noStore(c)
+	return c.Redirect(http.StatusSeeOther, "/host/signin")
+}

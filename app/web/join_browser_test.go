@@ -1,0 +1,324 @@
+package web
+
+import (
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"netstudy/app/browsertest"
+	"netstudy/app/live"
+)
+
+// The student's page in a real browser, while the instructor drives the
+// session from Go over a raw WebSocket.
+
+// stText returns a JavaScript expression reading an element's text.
+func stText(id string) string {
+	return `(document.getElementById(` + jsString(id) + `)?.textContent || "")`
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// stJoin fills the join form and waits until the student is in.
+func stJoin(t *testing.T, p *browsertest.Page, nick string) {
+	t.Helper()
+	p.Run(t,
+		chromedp.WaitVisible("#nickname", chromedp.ByID),
+		chromedp.SetValue("#nickname", nick, chromedp.ByID),
+		chromedp.Click("#join-button", chromedp.ByID),
+		browsertest.WaitJS(`!document.getElementById("play").hidden && document.getElementById("join-view").hidden && `+
+			stText("me-name")+` === `+jsString(nick)),
+	)
+}
+
+const stQuestionShown = `!document.getElementById("question").hidden && document.querySelectorAll("#q-choices button.choice").length > 0`
+
+func TestStudentBrowserPlaysAndResumes(t *testing.T) {
+	e := newStEnv(t, nil)
+	info := e.create(t, "Live test", stOptions())
+	host := e.host(t, info.Code)
+	b := browsertest.New(t)
+	p := b.NewPage(t)
+	p.Run(t,
+		chromedp.EmulateViewport(360, 740),
+		chromedp.Navigate(e.ts.URL+"/join?code="+info.Code),
+		browsertest.WaitJS(`document.getElementById("code").value === `+jsString(info.Code)),
+	)
+	stJoin(t, p, "ada")
+	p.Run(t, browsertest.WaitJS(stText("waiting-title")+`.includes("in!") && `+stText("conn")+` === "Connected"`))
+
+	host.do("ask_next", nil)
+	p.Run(t, browsertest.WaitJS(stQuestionShown))
+	var shown struct {
+		Prompt   string
+		Buttons  []string
+		Shapes   int
+		MinH     float64
+		Overflow int
+		Timer    string
+	}
+	p.Eval(t, `(() => {
+		const bs = [...document.querySelectorAll("#q-choices button.choice")];
+		return {
+			Prompt: document.getElementById("q-prompt").textContent,
+			Buttons: bs.map((b) => b.textContent),
+			Shapes: new Set(bs.map((b) => b.querySelector(".shape").textContent)).size,
+			MinH: Math.min(...bs.map((b) => b.getBoundingClientRect().height)),
+			Overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+			Timer: document.getElementById("q-timer").textContent,
+		};
+	})()`, &shown)
+	if shown.Prompt != "Which layer routes packets?" {
+		t.Errorf("prompt = %q", shown.Prompt)
+	}
+	if len(shown.Buttons) != 4 || !strings.Contains(shown.Buttons[0], "A") || !strings.Contains(shown.Buttons[0], "Network") || shown.Shapes != 4 {
+		t.Errorf("buttons = %q with %d shapes, want A–D with four shapes", shown.Buttons, shown.Shapes)
+	}
+	if shown.MinH < 48 {
+		t.Errorf("an answer button is %.0f px high, want at least 48", shown.MinH)
+	}
+	if shown.Overflow > 0 {
+		t.Errorf("the page scrolls sideways by %d px at 360 px wide", shown.Overflow)
+	}
+	if !strings.HasSuffix(shown.Timer, " s") || shown.Timer == "0 s" {
+		t.Errorf("timer = %q, want the seconds left", shown.Timer)
+	}
+
+	// Record every status the student sees: "Sending…" must come first,
+	// "Answer received" only once the server acknowledged.
+	var ok bool
+	p.Eval(t, `(() => {
+		window.__statuses = [];
+		const s = document.getElementById("q-status");
+		new MutationObserver(() => window.__statuses.push(s.textContent)).observe(s, { childList: true, characterData: true, subtree: true });
+		return true;
+	})()`, &ok)
+	p.Run(t,
+		chromedp.Click(`#q-choices button[data-id="a"]`, chromedp.ByQuery),
+		browsertest.WaitJS(stText("q-status")+`.includes("Answer received")`),
+	)
+	var statuses []string
+	p.Eval(t, `window.__statuses`, &statuses)
+	if len(statuses) == 0 || !strings.HasPrefix(statuses[0], "Sending") {
+		t.Errorf("statuses = %q, want Sending… before Answer received", statuses)
+	}
+	var href string
+	p.Eval(t, `document.getElementById("q-journey").hidden ? "" : document.getElementById("q-journey-link").getAttribute("href")`, &href)
+	u, err := url.Parse(href)
+	if err != nil || u.Path != "/layers" || u.Query().Get("scenario") != "websocket" || u.Query().Get("observed") != "message" {
+		t.Fatalf("journey link = %q", href)
+	}
+	var env struct {
+		Type string `json:"type"`
+		ID   string `json:"id"`
+		Data struct {
+			QuestionID string   `json:"question_id"`
+			Round      int      `json:"round"`
+			Choices    []string `json:"choices"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal([]byte(u.Query().Get("message")), &env); err != nil || env.Type != "answer" || env.ID == "" ||
+		env.Data.QuestionID != "q1" || env.Data.Round != 1 || len(env.Data.Choices) != 1 || env.Data.Choices[0] != "a" {
+		t.Errorf("journey message = %q (%v)", u.Query().Get("message"), err)
+	}
+
+	host.do("reveal", nil)
+	p.Run(t, browsertest.WaitJS(stText("q-result")+`.includes("Right") && `+stText("me-score")+` === "100 points"`))
+	var marks []string
+	p.Eval(t, `[...document.querySelectorAll("#q-choices .mark")].map((m) => m.textContent)`, &marks)
+	if len(marks) != 4 || marks[0] != "✓ Correct · your answer" {
+		t.Errorf("marks after the reveal = %q", marks)
+	}
+
+	// A reload keeps the identity, the score and the place: no join form.
+	p.Run(t,
+		chromedp.Reload(),
+		browsertest.WaitJS(`!document.getElementById("play").hidden && document.getElementById("join-view").hidden && `+
+			stText("me-name")+` === "ada" && `+stText("me-score")+` === "100 points" && `+stText("q-result")+`.includes("Right")`),
+	)
+
+	// The next question reaches the reloaded page, and a typed answer works.
+	host.do("ask_next", nil)
+	p.Run(t,
+		browsertest.WaitJS(`!document.getElementById("q-text").hidden && `+stText("q-title")+`.startsWith("Question 2")`),
+		chromedp.SetValue("#q-text-input", "32", chromedp.ByID),
+		chromedp.Click("#q-text-send", chromedp.ByID),
+		browsertest.WaitJS(stText("q-status")+`.includes("Answer received")`),
+	)
+	var hint string
+	p.Eval(t, stText("q-hint"), &hint)
+	if !strings.Contains(hint, "number") {
+		t.Errorf("hint for a number answer = %q", hint)
+	}
+	host.do("reveal", nil)
+	p.Run(t, browsertest.WaitJS(stText("q-result")+`.includes("Right") && `+stText("me-score")+` === "200 points"`))
+}
+
+func TestStudentBrowserLongPolling(t *testing.T) {
+	e := newStEnv(t, stRefuseBrowserWebSockets)
+	info := e.create(t, "Polling test", stOptions())
+	host := e.host(t, info.Code)
+	b := browsertest.New(t)
+	p := b.NewPage(t)
+	p.Run(t, chromedp.Navigate(e.ts.URL+"/join?transport=polling&code="+info.Code))
+	stJoin(t, p, "poller")
+	p.Run(t, browsertest.WaitJS(stText("conn")+` === "Connected · slow network mode"`))
+
+	host.do("ask_next", nil)
+	p.Run(t,
+		browsertest.WaitJS(stQuestionShown),
+		chromedp.Click(`#q-choices button[data-id="b"]`, chromedp.ByQuery),
+		browsertest.WaitJS(stText("q-status")+`.includes("Answer received")`),
+	)
+	host.do("close", nil)
+	host.do("reveal", nil)
+	p.Run(t, browsertest.WaitJS(stText("q-result")+`.includes("Not this time") && `+stText("me-score")+` === "0 points"`))
+
+	host.do("ask_next", nil)
+	p.Run(t,
+		browsertest.WaitJS(`!document.getElementById("q-text").hidden`),
+		chromedp.SetValue("#q-text-input", "32", chromedp.ByID),
+		chromedp.Click("#q-text-send", chromedp.ByID),
+		browsertest.WaitJS(stText("q-status")+`.includes("Answer received")`),
+	)
+	host.do("reveal", nil)
+	p.Run(t, browsertest.WaitJS(stText("q-result")+`.includes("Right")`))
+
+	// A multiple choice: select two, then submit.
+	host.do("ask_next", nil)
+	p.Run(t,
+		browsertest.WaitJS(stQuestionShown+` && !document.getElementById("q-submit").hidden`),
+		chromedp.Click(`#q-choices button[data-id="a"]`, chromedp.ByQuery),
+		chromedp.Click(`#q-choices button[data-id="b"]`, chromedp.ByQuery),
+		browsertest.WaitJS(`document.querySelectorAll('#q-choices [aria-pressed="true"]').length === 2 && !document.getElementById("q-submit").disabled`),
+		chromedp.Click("#q-submit", chromedp.ByID),
+		browsertest.WaitJS(stText("q-status")+`.includes("Answer received")`),
+	)
+	host.do("reveal", nil)
+	p.Run(t, browsertest.WaitJS(stText("q-result")+`.includes("Right") && `+stText("me-score")+` === "200 points"`))
+
+	host.do("leaderboard", nil)
+	p.Run(t, browsertest.WaitJS(`!document.getElementById("standings").hidden && `+stText("standings-list")+`.includes("poller")`))
+	host.do("end", nil)
+	p.Run(t, browsertest.WaitJS(`!document.getElementById("ended").hidden && `+
+		stText("ended-you")+`.includes("1st of 1") && `+stText("podium")+`.includes("poller")`))
+	var still string
+	p.Eval(t, stText("conn"), &still)
+	if !strings.Contains(still, "slow network mode") {
+		t.Errorf("connection state = %q, want the long-polling transport", still)
+	}
+}
+
+func TestStudentBrowserHostileNickname(t *testing.T) {
+	const nick = `<svg onload=__pwned=1>` // the 24-character limit leaves room for this much
+	e := newStEnv(t, nil)
+	info := e.create(t, "Hostile test", stOptions())
+	host := e.host(t, info.Code)
+	e.student(t, info.Code, "taken")
+	b := browsertest.New(t)
+	p := b.NewPage(t)
+	p.Run(t, chromedp.Navigate(e.ts.URL+"/join?code="+info.Code))
+
+	// Clear refusals first: too long (checked in the page), taken (by the server).
+	p.Run(t,
+		chromedp.WaitVisible("#nickname", chromedp.ByID),
+		chromedp.SetValue("#nickname", `<img src=x onerror="window.__pwned=1">`, chromedp.ByID),
+		chromedp.Click("#join-button", chromedp.ByID),
+		browsertest.WaitJS(`!document.getElementById("join-error").hidden && `+stText("join-error")+`.includes("at most 24")`),
+		chromedp.SetValue("#nickname", "Taken", chromedp.ByID),
+		chromedp.Click("#join-button", chromedp.ByID),
+		browsertest.WaitJS(stText("join-error")+`.includes("already has that nickname")`),
+	)
+	stJoin(t, p, nick)
+
+	host.do("ask_next", nil)
+	p.Run(t,
+		browsertest.WaitJS(stQuestionShown),
+		chromedp.Click(`#q-choices button[data-id="c"]`, chromedp.ByQuery),
+		browsertest.WaitJS(stText("q-status")+`.includes("Answer received")`),
+	)
+	host.do("reveal", nil)
+	host.do("leaderboard", nil)
+	p.Run(t, browsertest.WaitJS(stText("standings-list")+`.includes(`+jsString(nick)+`)`))
+	var pwned bool
+	p.Eval(t, `typeof window.__pwned !== "undefined" || document.querySelector("#play svg, #play img") !== null`, &pwned)
+	if pwned {
+		t.Fatal("the nickname was rendered as HTML on the student's page")
+	}
+
+	// The instructor's results page shows it as text too.
+	r := b.NewPage(t)
+	p.Run(t) // the student's page is still clean
+	r.Run(t,
+		network.SetCookie(live.CookieName, e.auth.InstructorCookie()).WithURL(e.ts.URL),
+		chromedp.Navigate(e.ts.URL+"/host/sessions/"+info.ID+"/results"),
+		browsertest.WaitJS(`document.querySelector(".chart svg") !== null`),
+	)
+	var page struct {
+		Nicks []string
+		Pwned bool
+	}
+	r.Eval(t, `({
+		Nicks: [...document.querySelectorAll("#standings .nick")].map((n) => n.textContent),
+		Pwned: typeof window.__pwned !== "undefined" || document.querySelector("svg[onload], img[src='x']") !== null,
+	})`, &page)
+	if page.Pwned {
+		t.Fatal("the nickname was rendered as HTML on the results page")
+	}
+	found := false
+	for _, n := range page.Nicks {
+		found = found || n == nick
+	}
+	if !found {
+		t.Errorf("results nicknames = %q, want %q among them", page.Nicks, nick)
+	}
+}
+
+func TestStudentBrowserLateJoinHiddenPromptKicked(t *testing.T) {
+	e := newStEnv(t, nil)
+	opts := stOptions()
+	opts.ShowQuestionOnPhones = false
+	info := e.create(t, "Late test", opts)
+	host := e.host(t, info.Code)
+	host.do("ask_next", nil) // before anyone joined
+
+	b := browsertest.New(t)
+	p := b.NewPage(t)
+	p.Run(t, chromedp.Navigate(e.ts.URL+"/join?code="+info.Code))
+	stJoin(t, p, "late")
+	// A late joiner gets the open question; with the prompt on the
+	// projector only, the phone says so and shows only the labels.
+	p.Run(t, browsertest.WaitJS(stQuestionShown+` && !document.getElementById("q-screen").hidden`))
+	var shown struct {
+		Prompt  string
+		Buttons []string
+	}
+	p.Eval(t, `({
+		Prompt: document.getElementById("q-prompt").hidden ? "" : document.getElementById("q-prompt").textContent,
+		Buttons: [...document.querySelectorAll("#q-choices button.choice")].map((b) => b.textContent),
+	})`, &shown)
+	if shown.Prompt != "" || len(shown.Buttons) != 4 || shown.Buttons[0] != "▲A" {
+		t.Errorf("hidden prompt: prompt %q, buttons %q; want no prompt and labels only", shown.Prompt, shown.Buttons)
+	}
+
+	host.do("kick", map[string]string{"participant_id": "p1"})
+	p.Run(t, browsertest.WaitJS(`!document.getElementById("kicked").hidden && document.getElementById("question").hidden`))
+	var stored string
+	p.Eval(t, `localStorage.getItem("netstudy.live.`+info.Code+`") || ""`, &stored)
+	if stored != "" {
+		t.Errorf("the identity was kept after the kick: %s", stored)
+	}
+	// A reload shows the join form again, the code still filled in.
+	p.Run(t,
+		chromedp.Reload(),
+		browsertest.WaitJS(`!document.getElementById("join-view").hidden && document.getElementById("play").hidden && `+
+			`document.getElementById("code").value === `+jsString(info.Code)),
+	)
+}

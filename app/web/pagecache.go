@@ -1,0 +1,96 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/labstack/echo/v4"
+)
+
+// pageCache keeps the rendered and compressed bytes of the pages that
+// depend on nothing but the content (home, notes, glossary), so
+// that serving one is a memory copy. Entries belong to one content version:
+// a reload starts a fresh cache.
+type pageCache struct {
+	mu      sync.Mutex
+	version uint64
+	pages   map[string]cachedPage
+}
+
+type cachedPage struct {
+	html []byte
+	gz   []byte
+}
+
+// maxCachedPages bounds the cache; the shipped content has a few dozen.
+const maxCachedPages = 1024
+
+// cachedPagePrefixes are the paths served from the cache; the gzip
+// middleware skips them because their bytes are compressed already.
+var cachedPagePrefixes = []string{"/notes/", "/vocabulary"}
+
+func isCachedPage(path string) bool {
+	if path == "/" {
+		return true
+	}
+	for _, p := range cachedPagePrefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func (pc *pageCache) get(version uint64, key string) (cachedPage, bool) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.version != version {
+		return cachedPage{}, false
+	}
+	p, ok := pc.pages[key]
+	return p, ok
+}
+
+func (pc *pageCache) put(version uint64, key string, p cachedPage) {
+	pc.mu.Lock()
+	defer pc.mu.Unlock()
+	if pc.version != version || len(pc.pages) >= maxCachedPages {
+		pc.version, pc.pages = version, map[string]cachedPage{}
+	}
+	pc.pages[key] = p
+}
+
+// renderContentPage renders a page whose bytes depend only on the content
+// snapshot version and the URL, once per version, and serves it gzipped
+// to clients that accept it.
+func (s *Server) renderContentPage(c echo.Context, version uint64, page string, data any) error {
+	key := c.Request().URL.RequestURI()
+	p, ok := s.cache.get(version, key)
+	if !ok {
+		html, err := s.renderBytes(page, data)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		if _, err := zw.Write(html); err != nil {
+			return fmt.Errorf("compress %s: %w", page, err)
+		}
+		if err := zw.Close(); err != nil {
+			return fmt.Errorf("compress %s: %w", page, err)
+		}
+		p = cachedPage{html: html, gz: buf.Bytes()}
+		s.cache.put(version, key, p)
+	}
+	h := c.Response().Header()
+	h.Add("Vary", "Accept-Encoding")
+	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, p.gz)
+	}
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, p.html)
+}

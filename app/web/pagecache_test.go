@@ -1,0 +1,51 @@
+package web
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestCachedPagesAreGzippedAndFollowContentChanges(t *testing.T) {
+	fsys := fstest.MapFS{"dns.md": {Data: []byte("# DNS\n\n### What does DNS do?\n\nIt finds addresses.\n")}}
+	srv := newTestHandler(t, fsys)
+	fetch := func(gz bool) (string, http.Header) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, "/notes/dns", nil)
+		if gz {
+			req.Header.Set("Accept-Encoding", "gzip")
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		var body io.Reader = rec.Body
+		if rec.Header().Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(rec.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = zr
+		}
+		b, _ := io.ReadAll(body)
+		return string(b), rec.Header()
+	}
+	plain, h := fetch(false)
+	if h.Get("Content-Encoding") != "" || !strings.Contains(plain, "It finds addresses.") {
+		t.Fatalf("plain response: encoding %q", h.Get("Content-Encoding"))
+	}
+	zipped, h := fetch(true)
+	if h.Get("Content-Encoding") != "gzip" || zipped != plain {
+		t.Fatalf("gzip response differs (encoding %q)", h.Get("Content-Encoding"))
+	}
+	if h.Get("Content-Security-Policy") == "" {
+		t.Error("a cached page lost its security headers")
+	}
+	fsys["dns.md"] = &fstest.MapFile{Data: []byte("# DNS\n\n### What does DNS do?\n\nIt maps names to addresses.\n")}
+	srv.catalog.Reload()
+	if again, _ := fetch(true); !strings.Contains(again, "It maps names to addresses.") {
+		t.Error("after a content reload the cached page is stale")
+	}
+}
