@@ -73,7 +73,7 @@ type actor struct {
 	hosts         map[*client]struct{}
 	students      map[*client]struct{}
 	byParticipant map[string][]*client
-	joins         map[string]string // joinKey -> participant id
+	joins         map[string]string            // joinKey -> participant id
 	volatile      map[session.AudienceKind]any // latest answer_count payload by audience
 	presenceDirty bool
 	endedStored   bool

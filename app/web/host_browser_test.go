@@ -203,8 +203,8 @@ func TestHostBrowserRunsASession(t *testing.T) {
 	ada, _ := hostDialStudent(t, e, code, "ada")
 	bob, _ := hostDialStudent(t, e, code, "bob")
 	host.Run(t, browsertest.WaitJS(
-		`document.querySelectorAll('#students-body tr[data-status="connected"][data-transport="websocket"]').length === 2 && ` +
-			hostText("#students-body") + `.includes("WebSocket") && ` + hostText("#student-count") + `.includes("2 connected")`))
+		`document.querySelectorAll('#students-body tr[data-status="connected"][data-transport="websocket"]').length === 2 && `+
+			hostText("#students-body")+`.includes("WebSocket") && `+hostText("#student-count")+`.includes("2 connected")`))
 	pres.Run(t, browsertest.WaitJS(`document.querySelectorAll("#lobby-names li").length === 2 && `+hostText("#lobby-count")+`.includes("2 players")`))
 
 	// Locking refuses a newcomer.

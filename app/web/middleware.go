@@ -2,9 +2,9 @@ package web
 
 import (
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
-	"log/slog"
 	"runtime/debug"
 	"strings"
 	"time"
