@@ -64,6 +64,7 @@ type Hub struct {
 
 	clientSeq atomic.Uint64
 	polls     *pollRegistry
+	guard     *codeGuard
 	writePool sync.Pool // WebSocket write buffers, shared by all connections
 
 	clientsMu sync.Mutex
@@ -92,6 +93,7 @@ func NewHub(cfg Config) *Hub {
 		h.origins[o] = true
 	}
 	h.polls = newPollRegistry(h)
+	h.guard = newCodeGuard()
 	return h
 }
 
@@ -241,11 +243,12 @@ func (h *Hub) actorByID(id string) (*actor, bool) {
 	return a, ok
 }
 
-// Lookup returns the running session with a join code.
-func (h *Hub) Lookup(ctx context.Context, code string) (SessionInfo, error) {
-	a, ok := h.actorByCode(code)
-	if !ok {
-		return SessionInfo{}, ErrNoSession
+// Lookup returns the running session with a join code, for a client at
+// address ip (wrong codes are rate-limited per address; see LookupFrom).
+func (h *Hub) Lookup(ctx context.Context, ip, code string) (SessionInfo, error) {
+	a, err := h.LookupFrom(ip, code)
+	if err != nil {
+		return SessionInfo{}, err
 	}
 	var info SessionInfo
 	if err := a.do(ctx, func(a *actor) { info = a.info() }); err != nil {
@@ -336,8 +339,11 @@ func (h *Hub) receive(c *client, env Envelope) error {
 		if hi.Protocol != ProtocolVersion {
 			return protocolErr("bad_protocol", "this server speaks protocol %d", ProtocolVersion)
 		}
-		a, ok := h.actorByCode(hi.Session)
-		if !ok {
+		a, err := h.LookupFrom(c.remoteAddr, hi.Session)
+		if errors.Is(err, ErrTooManyAttempts) {
+			return protocolErr("too_many_attempts", "%v", err)
+		}
+		if err != nil {
 			return protocolErr("no_session", "there is no running session with that code")
 		}
 		if !c.actor.CompareAndSwap(nil, a) {

@@ -575,3 +575,36 @@ func TestReusedJoinIDDoesNotGiveAwayIdentity(t *testing.T) {
 		t.Errorf("a retried join got %s, want %s", again.Result, first.Result)
 	}
 }
+
+func TestWrongJoinCodesAreRateLimited(t *testing.T) {
+	th := newTestHub(t)
+	info := th.create(t)
+	var limited bool
+	for i := range codeFailBurst + 5 {
+		c := th.dial(t, false)
+		c.send("hello", "", hello{Protocol: 1, Session: fmt.Sprintf("9%05d", i), Role: RoleStudent})
+		env := c.expect("error", "")
+		if strings.Contains(string(env.Data), "too_many_attempts") {
+			limited = true
+			break
+		}
+		c.conn.Close()
+	}
+	if !limited {
+		t.Fatal("wrong join codes were never rate-limited")
+	}
+	// Even the right code is refused to that address for now.
+	c := th.dial(t, false)
+	c.send("hello", "", hello{Protocol: 1, Session: info.Code, Role: RoleStudent})
+	if env := c.expect("error", ""); !strings.Contains(string(env.Data), "too_many_attempts") {
+		t.Errorf("the right code after too many wrong ones: %s", env.Data)
+	}
+	// A right code never counts against a class behind one address.
+	g := newCodeGuard()
+	now := time.Now()
+	for range 100 {
+		if !g.allowed("10.0.0.1", now) {
+			t.Fatal("successful lookups were limited")
+		}
+	}
+}

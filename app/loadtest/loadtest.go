@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -104,7 +103,6 @@ type run struct {
 	acked   []atomic.Int64 // per question: answers acknowledged
 	latency [][]float64    // per student goroutine's samples, merged at the end
 	acks    [][]float64
-	mu      sync.Mutex
 	dups    atomic.Int64
 }
 

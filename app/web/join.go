@@ -62,7 +62,9 @@ func (s *Server) handleJoin(c echo.Context) error {
 	}
 	if raw := c.QueryParam("code"); raw != "" {
 		p.Code = cleanJoinCode(raw)
-		switch info, err := s.hub.Lookup(c.Request().Context(), p.Code); {
+		switch info, err := s.hub.Lookup(c.Request().Context(), c.RealIP(), p.Code); {
+		case errors.Is(err, live.ErrTooManyAttempts):
+			p.CodeError = "Too many wrong codes from this network. Wait a minute, then check the code on the screen."
 		case p.Code == "" || errors.Is(err, live.ErrNoSession):
 			p.CodeError = "There is no quiz running with that code. Check the code on the screen."
 		case err != nil:
@@ -88,7 +90,10 @@ type joinLookup struct {
 
 func (s *Server) handleAPIJoinLookup(c echo.Context) error {
 	code := cleanJoinCode(c.Param("code"))
-	info, err := s.hub.Lookup(c.Request().Context(), code)
+	info, err := s.hub.Lookup(c.Request().Context(), c.RealIP(), code)
+	if errors.Is(err, live.ErrTooManyAttempts) {
+		return echo.NewHTTPError(http.StatusTooManyRequests, "Too many wrong codes from this network. Wait a minute, then try again.")
+	}
 	if code == "" || errors.Is(err, live.ErrNoSession) {
 		return notFound("There is no quiz running with that code.")
 	}

@@ -70,6 +70,9 @@ func New(d Deps) (*Server, error) {
 		pages:     pg,
 		assets:    as,
 	}
+	// Classrooms have no trusted proxy: take the address from the
+	// connection, never from a header a client can forge.
+	s.echo.IPExtractor = echo.ExtractIPDirect()
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
