@@ -508,12 +508,17 @@ type welcomeData struct {
 	Session       SessionInfo `json:"session"`
 	Resume        string      `json:"resume,omitempty"`
 	ServerTimeMS  int64       `json:"server_time_ms"`
+	// ClientAddr and ServerAddr are this connection's ends as the server
+	// sees them (ip:port), for the layers view of the student's answer.
+	ClientAddr string `json:"client_addr,omitempty"`
+	ServerAddr string `json:"server_addr,omitempty"`
 }
 
 func (a *actor) welcome(c *client, resume string) welcomeData {
 	w := welcomeData{
 		Protocol: ProtocolVersion, Role: c.role, ParticipantID: c.participantID,
 		Session: a.info(), Resume: resume, ServerTimeMS: a.hub.now().UnixMilli(),
+		ClientAddr: c.peerAddr, ServerAddr: c.localAddr,
 	}
 	if p, ok := a.sess.Participant(c.participantID); ok {
 		w.Nickname = p.Nickname

@@ -33,8 +33,12 @@ const sendQueueLen = 128
 type client struct {
 	id         uint64
 	transport  string
-	remoteAddr string
-	instructor bool // the connection carried the instructor's cookie
+	remoteAddr string // the client's IP, for rate limits and the dashboard
+	// The connection's two ends as this server sees them ("ip:port"), so
+	// a student can follow their own answer through the layers. Empty for
+	// long polling, where every request may use another connection.
+	peerAddr, localAddr string
+	instructor          bool // the connection carried the instructor's cookie
 
 	queue     chan *outMsg
 	done      chan struct{} // closed once, when the client is gone

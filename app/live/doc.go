@@ -27,7 +27,8 @@
 // answers with a welcome:
 //
 //	{"type":"welcome","data":{"protocol":1,"role":"student","participant_id":"p3",
-//	  "nickname":"ada","session":{...},"resume":"replay"}}
+//	  "nickname":"ada","session":{...},"resume":"replay","server_time_ms":…,
+//	  "client_addr":"192.168.1.31:52114","server_addr":"192.168.1.20:8080"}}
 //
 // then, for a client that is in the session (the host, a presenter, or a
 // student with a valid token), either every event with a seq above last_seq

@@ -82,6 +82,10 @@ func (h *Hub) ServeWebSocket(w http.ResponseWriter, r *http.Request) {
 		return // the upgrader has answered the client
 	}
 	c := h.newClient(TransportWebSocket, remoteIP(r), h.isInstructor(r))
+	c.peerAddr = r.RemoteAddr
+	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		c.localAddr = la.String()
+	}
 	h.track(c)
 	defer h.untrack(c)
 	conn.SetReadLimit(MaxMessageBytes)
