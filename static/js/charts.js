@@ -9,7 +9,7 @@
 // whole chart is an image whose <title> and <desc> read as a sentence per
 // bar for screen readers.
 //
-//   import { renderHistogram } from "/static/js/charts.js";
+//   import { renderHistogram } from "./charts.js";
 //   renderHistogram(element, {
 //     title: "Answers",
 //     bars: [{ label: "A. SYN", count: 3, correct: true }, { label: "B. FIN", count: 1 }],

@@ -221,6 +221,9 @@ function showStatus({ state, transport }) {
 
 function onWelcome(w) {
   if (typeof w.server_time_ms === "number") game.skew = w.server_time_ms - Date.now();
+  // The two ends of this very connection, as the server saw them: the
+  // layers view shows the answer's journey with these real addresses.
+  game.addrs = { client: w.client_addr || "", server: w.server_addr || "" };
   if (w.participant_id) {
     becomeMe({ participant_id: w.participant_id, nickname: w.nickname });
     return;
@@ -300,7 +303,7 @@ function applySnapshot(v) {
   }
   game.revealed = v.revealed || null;
   game.result = v.result || null;
-  if (v.state === "ended" && v.leaderboard) game.podium = v.leaderboard.top.filter((s) => s.rank <= 3);
+  if (v.state === "ended" && v.leaderboard) game.podium = (v.leaderboard.top || []).filter((s) => s.rank <= 3);
   game.synced = true;
   el.joinView.hidden = true;
   el.play.hidden = false;
@@ -621,7 +624,23 @@ function renderStatus() {
   el.qStatus.setAttribute("aria-busy", String(game.sending));
   // The envelope's journey, once the server has it.
   if (game.answered && game.envelope) {
-    const link = new URLSearchParams({ scenario: "websocket", message: JSON.stringify(game.envelope), observed: "message" });
+    const link = new URLSearchParams({ scenario: "websocket", message: JSON.stringify(game.envelope) });
+    const observed = ["message"];
+    const split = (hostPort) => {
+      const i = hostPort.lastIndexOf(":");
+      return i > 0 ? [hostPort.slice(0, i).replace(/^\[|\]$/g, ""), hostPort.slice(i + 1)] : null;
+    };
+    const c = game.addrs && split(game.addrs.client);
+    const srv = game.addrs && split(game.addrs.server);
+    // Only IPv4 fits the layers model; otherwise the example addresses stay.
+    if (c && srv && /^\d+\.\d+\.\d+\.\d+$/.test(c[0]) && /^\d+\.\d+\.\d+\.\d+$/.test(srv[0])) {
+      link.set("client_ip", c[0]);
+      link.set("client_port", c[1]);
+      link.set("server_ip", srv[0]);
+      link.set("server_port", srv[1]);
+      observed.push("client_ip", "client_port", "server_ip", "server_port");
+    }
+    link.set("observed", observed.join(","));
     el.qJourneyLink.href = `/layers?${link}`;
     el.qJourney.hidden = false;
   } else {
