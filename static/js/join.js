@@ -632,8 +632,10 @@ function renderStatus() {
     };
     const c = game.addrs && split(game.addrs.client);
     const srv = game.addrs && split(game.addrs.server);
-    // Only IPv4 fits the layers model; otherwise the example addresses stay.
-    if (c && srv && /^\d+\.\d+\.\d+\.\d+$/.test(c[0]) && /^\d+\.\d+\.\d+\.\d+$/.test(srv[0])) {
+    // Only IPv4 on a real network fits the layers model (loopback never
+    // reaches Ethernet); otherwise the example addresses stay.
+    const ipv4 = (ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip) && !ip.startsWith("127.");
+    if (c && srv && ipv4(c[0]) && ipv4(srv[0])) {
       link.set("client_ip", c[0]);
       link.set("client_port", c[1]);
       link.set("server_ip", srv[0]);
