@@ -16,6 +16,7 @@ type config struct {
 	InstructorKey string
 	PublicURL     string
 	LogFormat     string
+	PprofAddr     string
 }
 
 // envPrefix names the environment variable behind each flag:
@@ -38,6 +39,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.InstructorKey, "instructor-key", "", "secret that signs the instructor in; if unset, a random key is generated and an instructor link is printed")
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "address students use to reach this server (for join links and QR codes), e.g. http://192.168.1.20:8080")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&cfg.PprofAddr, "pprof-addr", "", "serve Go's profiler on this address (e.g. 127.0.0.1:6060) for performance work; off when empty")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `netstudy: a networking study guide and live classroom quiz server.
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"netstudy/app/loadtest"
@@ -28,6 +29,7 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 	fs.IntVar(&cfg.Dialers, "dialers", 200, "connections opened at once")
 	fs.DurationVar(&cfg.Timeout, "timeout", time.Minute, "give up on a phase after this long")
 	jsonOnly := fs.Bool("json", false, "print only the JSON line")
+	cpuProfile := fs.String("cpuprofile", "", "write the load generator's own CPU profile to this file")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `netstudy loadtest: measure a server under simulated students.
 
@@ -60,6 +62,17 @@ Flags:
 	}
 	if !*jsonOnly {
 		cfg.Progress = stderr
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("loadtest: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("loadtest: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	res, err := loadtest.Run(ctx, cfg)
 	if err != nil {

@@ -76,6 +76,8 @@ type actor struct {
 	joins         map[string]string            // joinKey -> participant id
 	volatile      map[session.AudienceKind]any // latest answer_count payload by audience
 	presenceDirty bool
+	presenceSent  time.Time
+	countsSent    time.Time // when the phones last heard the answer count
 	endedStored   bool
 }
 
@@ -190,7 +192,8 @@ func (a *actor) run(ctx context.Context) {
 		case <-volatile.C:
 			a.flushVolatile()
 		case <-presence.C:
-			if a.presenceDirty {
+			// A large class's presence list is big: send it less often.
+			if a.presenceDirty && time.Since(a.presenceSent) >= presenceEvery*time.Duration(1+len(a.students)/500) {
 				a.sendPresence()
 			}
 		}
@@ -396,7 +399,7 @@ func (a *actor) publish(evs []session.Event) {
 			a.volatile[ev.Audience.Kind] = ev.Payload
 			continue
 		}
-		a.flushVolatile() // a count must not arrive after the close it preceded
+		a.flushVolatileNow(true) // a count must not arrive after the close it preceded
 		a.seq++
 		msg := newOutMsg(ev.Type, "", a.seq, ev.Payload)
 		a.hist.add(logged{seq: a.seq, audience: ev.Audience, msg: msg})
@@ -405,8 +408,22 @@ func (a *actor) publish(evs []session.Event) {
 	}
 }
 
+// flushVolatile sends the latest answer counts. The host gets them every
+// tick; the phones, where a count is only a nicety, less often as the
+// class grows, because each flush is one write per phone.
 func (a *actor) flushVolatile() {
+	a.flushVolatileNow(false)
+}
+
+func (a *actor) flushVolatileNow(all bool) {
 	for kind, payload := range a.volatile {
+		if kind != session.AudienceHost && !all &&
+			time.Since(a.countsSent) < volatileEvery*time.Duration(1+len(a.students)/1000) {
+			continue
+		}
+		if kind != session.AudienceHost {
+			a.countsSent = time.Now()
+		}
 		a.route(session.Audience{Kind: kind}, newOutMsg(session.TypeAnswerCount, "", 0, payload))
 		delete(a.volatile, kind)
 	}
@@ -592,6 +609,7 @@ type Presence struct {
 
 func (a *actor) sendPresence() {
 	a.presenceDirty = false
+	a.presenceSent = time.Now()
 	if len(a.hosts) == 0 {
 		return
 	}

@@ -27,6 +27,19 @@ const (
 // holds up a broadcast.
 const sendQueueLen = 128
 
+// hostQueueLen is the queue of an instructor's screen, which hears of
+// every join and every answer count: a class of thousands joining at once
+// must not get the teacher's dashboard disconnected. There are only ever a
+// few such screens.
+const hostQueueLen = 16384
+
+func queueLen(instructor bool) int {
+	if instructor {
+		return hostQueueLen
+	}
+	return sendQueueLen
+}
+
 // client is one connection of one browser, whatever its transport. Its
 // queue is written by the session's actor and read by the transport's
 // writer; the actor owns the session fields.

@@ -316,7 +316,7 @@ func (h *Hub) newClient(transport, remote string, instructor bool) *client {
 		transport:  transport,
 		remoteAddr: remote,
 		instructor: instructor,
-		queue:      make(chan *outMsg, sendQueueLen),
+		queue:      make(chan *outMsg, queueLen(instructor)),
 		done:       make(chan struct{}),
 	}
 	h.metrics.connections.WithLabelValues(transport).Inc()

@@ -101,6 +101,10 @@ type run struct {
 	lastAt  []atomic.Int64 // per question: when the last student had it
 	got     []atomic.Int64 // per question: students who have it
 	acked   []atomic.Int64 // per question: answers acknowledged
+	// answerNow[k] is closed once every student has question k: students
+	// read first and answer after, so that delivery is measured without
+	// the answers competing with it, as a class reads before it answers.
+	answerNow  []chan struct{}
 	latency [][]float64    // per student goroutine's samples, merged at the end
 	acks    [][]float64
 	dups    atomic.Int64
@@ -122,6 +126,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	r.lastAt = make([]atomic.Int64, cfg.Questions)
 	r.got = make([]atomic.Int64, cfg.Questions)
 	r.acked = make([]atomic.Int64, cfg.Questions)
+	r.answerNow = make([]chan struct{}, cfg.Questions)
+	for k := range r.answerNow {
+		r.answerNow[k] = make(chan struct{})
+	}
 	if err := r.createSession(ctx); err != nil {
 		return Result{}, err
 	}
@@ -160,7 +168,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	for i, s := range students {
 		g.Go(func() error { return r.student(ctx, i, s) })
 	}
-	answering := time.Now()
+	var answering time.Duration
 	lastStudent := make([]float64, 0, cfg.Questions)
 	for k := range cfg.Questions {
 		r.sentAt[k].Store(time.Now().UnixNano())
@@ -171,14 +179,17 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			return Result{}, err
 		}
 		lastStudent = append(lastStudent, float64(r.lastAt[k].Load()-r.sentAt[k].Load())/1e6)
+		start := time.Now()
+		close(r.answerNow[k])
 		_ = r.await(ctx, fmt.Sprintf("question %d answers acknowledged", k+1), &r.acked[k], int64(len(students)))
+		answering += time.Since(start)
 		for _, cmd := range []string{"close", "reveal"} {
 			if err := hostc.command(cmd, nil); err != nil {
 				return Result{}, fmt.Errorf("%s question %d: %w", cmd, k+1, err)
 			}
 		}
 	}
-	answerTime := time.Since(answering)
+	answerTime := answering
 	_ = hostc.command("end", nil)
 	for _, s := range students {
 		s.conn.Close()
@@ -383,6 +394,11 @@ func (r *run) student(ctx context.Context, i int, p *peer) error {
 			r.latency[i] = append(r.latency[i], float64(now.UnixNano()-r.sentAt[k].Load())/1e6)
 			r.got[k].Add(1)
 			storeMax(&r.lastAt[k], now.UnixNano())
+			select {
+			case <-r.answerNow[k]:
+			case <-ctx.Done():
+				return nil
+			}
 			if r.cfg.Spread > 0 {
 				time.Sleep(time.Duration(rng.Int64N(int64(r.cfg.Spread))))
 			}

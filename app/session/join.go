@@ -46,7 +46,7 @@ func (s *Session) Join(nickname string, now time.Time) (string, []Event, error) 
 	s.byID[p.id] = p
 	s.byNick[key] = p
 	s.active++
-	s.rankedValid = false
+	s.rankNewcomer(p)
 
 	evs := []Event{{Type: TypeParticipantJoined, Audience: ToHost, Payload: ParticipantJoined{
 		ParticipantID: p.id, Nickname: nick, Participants: s.active,

@@ -75,15 +75,7 @@ func (s *Session) rank() []*participant {
 			s.ranked = append(s.ranked, p)
 		}
 	}
-	slices.SortFunc(s.ranked, func(a, b *participant) int {
-		if c := cmp.Compare(b.score, a.score); c != 0 {
-			return c
-		}
-		if c := a.reachedAt.Compare(b.reachedAt); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.seq, b.seq)
-	})
+	slices.SortFunc(s.ranked, rankOrder)
 	for i, p := range s.ranked {
 		p.rank = i + 1
 		if i > 0 && p.score == s.ranked[i-1].score {
@@ -92,6 +84,37 @@ func (s *Session) rank() []*participant {
 	}
 	s.rankedValid = true
 	return s.ranked
+}
+
+// rankOrder is the leaderboard order: score first, then who reached it
+// first, then join order.
+func rankOrder(a, b *participant) int {
+	if c := cmp.Compare(b.score, a.score); c != 0 {
+		return c
+	}
+	if c := a.reachedAt.Compare(b.reachedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.seq, b.seq)
+}
+
+// rankNewcomer places a participant who just joined. A newcomer has no
+// points and the latest join, so it almost always goes last: appending
+// keeps a class of thousands joining from re-sorting everyone each time.
+func (s *Session) rankNewcomer(p *participant) {
+	if !s.rankedValid {
+		return
+	}
+	n := len(s.ranked)
+	if n > 0 && rankOrder(s.ranked[n-1], p) > 0 {
+		s.rankedValid = false
+		return
+	}
+	p.rank = n + 1
+	if n > 0 && s.ranked[n-1].score == p.score {
+		p.rank = s.ranked[n-1].rank
+	}
+	s.ranked = append(s.ranked, p)
 }
 
 const (
