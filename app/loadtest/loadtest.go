@@ -92,22 +92,22 @@ func (c *Config) defaults() {
 
 // run is one load-test run's shared state.
 type run struct {
-	cfg     Config
-	base    string
-	code    string
-	id      string
-	origin  string
-	sentAt  []atomic.Int64 // per question: when the host asked it (unix ns)
-	lastAt  []atomic.Int64 // per question: when the last student had it
-	got     []atomic.Int64 // per question: students who have it
-	acked   []atomic.Int64 // per question: answers acknowledged
+	cfg    Config
+	base   string
+	code   string
+	id     string
+	origin string
+	sentAt []atomic.Int64 // per question: when the host asked it (unix ns)
+	lastAt []atomic.Int64 // per question: when the last student had it
+	got    []atomic.Int64 // per question: students who have it
+	acked  []atomic.Int64 // per question: answers acknowledged
 	// answerNow[k] is closed once every student has question k: students
 	// read first and answer after, so that delivery is measured without
 	// the answers competing with it, as a class reads before it answers.
-	answerNow  []chan struct{}
-	latency [][]float64    // per student goroutine's samples, merged at the end
-	acks    [][]float64
-	dups    atomic.Int64
+	answerNow []chan struct{}
+	latency   [][]float64 // per student goroutine's samples, merged at the end
+	acks      [][]float64
+	dups      atomic.Int64
 }
 
 // Run performs one load test.

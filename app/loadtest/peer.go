@@ -2,11 +2,11 @@ package loadtest
 
 import (
 	"crypto/rand"
-	"io"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/gorilla/websocket"
