@@ -43,8 +43,8 @@ func TestSM2KnownValues(t *testing.T) {
 		{"good three times: 6 × 2.5", "[4,4,4]", state{N: 3, EF: 2.5, Interval: 15, DueDays: 15}},
 		{"easy adds 0.1 after the interval", "[5,5,5]", state{N: 3, EF: 2.8, Interval: 16, DueDays: 16}}, // 6 × 2.7 = 16.2
 		{"hard takes 0.14", "[3]", state{N: 1, EF: 2.36, Interval: 1, DueDays: 1}},
-		{"again restarts and takes 0.54", "[4,4,4,1]", state{N: 0, EF: 1.96, Interval: 1, DueDays: 1, Lapses: 1}},
-		{"ease never drops below 1.3", "[1,1,1,1]", state{N: 0, EF: 1.3, Interval: 1, DueDays: 1, Lapses: 4}},
+		{"again restarts, takes 0.54 and is due at once", "[4,4,4,1]", state{N: 0, EF: 1.96, Interval: 1, DueDays: 0, Lapses: 1}},
+		{"ease never drops below 1.3", "[1,1,1,1]", state{N: 0, EF: 1.3, Interval: 1, DueDays: 0, Lapses: 4}},
 		{"after a lapse the steps start over", "[4,4,1,4,4]", state{N: 2, EF: 1.96, Interval: 6, DueDays: 6, Lapses: 1}},
 	}
 	for _, tt := range tests {

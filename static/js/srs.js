@@ -2,7 +2,9 @@
 // each card keeps a repetition count n, an easiness factor EF and an
 // interval I in days. A grade q of 3 or more moves the card on (1 day, then
 // 6 days, then the previous interval times EF); a lower grade starts it
-// over. EF then changes by 0.1 - (5-q)(0.08 + (5-q)0.02), never below 1.3.
+// over (and the card is due again at once: it comes back in the same
+// sitting). EF then changes by 0.1 - (5-q)(0.08 + (5-q)0.02), never below
+// 1.3.
 // It is small, predictable and explainable to a class, and needs no
 // trained parameters, which is why netstudy uses it rather than FSRS.
 
@@ -41,7 +43,10 @@ export function review(card, q, now) {
   ef = ef + (0.1 - (5 - q) * (0.08 + (5 - q) * 0.02));
   // Rounding keeps stored values free of float noise (2.5 - 0.14 = 2.36).
   ef = Math.max(MIN_EASE, Math.round(ef * 1000) / 1000);
-  return { n, ef, interval, due: now + interval * DAY_MS, reviews: card.reviews + 1, lapses };
+  // A forgotten card is studied again in this sitting, so it stays due
+  // now; its next interval, once remembered, starts again at one day.
+  const due = q >= 3 ? now + interval * DAY_MS : now;
+  return { n, ef, interval, due, reviews: card.reviews + 1, lapses };
 }
 
 /** Whether a card needs study now: never seen, or its due time has come. */
