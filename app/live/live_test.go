@@ -608,3 +608,64 @@ func TestWrongJoinCodesAreRateLimited(t *testing.T) {
 		}
 	}
 }
+
+// Over long polling a student is exactly as powerless as over WebSocket.
+func TestStudentCannotCommandOverLongPolling(t *testing.T) {
+	th := newTestHub(t)
+	info := th.create(t)
+	client := &http.Client{Timeout: 30 * time.Second}
+	res, err := client.Post(th.srv.URL+"/live/poll", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var open struct{ CID string }
+	json.NewDecoder(res.Body).Decode(&open)
+	res.Body.Close()
+	body := fmt.Sprintf(`[{"type":"hello","data":{"protocol":1,"session":%q,"role":"student"}},{"type":"join","id":"j1","data":{"nickname":"poll"}},`+
+		`{"type":"ask_next","id":"h1"},{"type":"reveal","id":"h2"},{"type":"end","id":"h3"},{"type":"kick","id":"h4","data":{"participant_id":"p1"}}]`, info.Code)
+	res, err = client.Post(th.srv.URL+"/live/send?cid="+open.CID, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	forbidden := map[string]bool{}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(forbidden) < 4 && time.Now().Before(deadline) {
+		res, err := client.Get(th.srv.URL + "/live/poll?cid=" + open.CID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var envs []Envelope
+		json.NewDecoder(res.Body).Decode(&envs)
+		res.Body.Close()
+		for _, e := range envs {
+			if e.Type == "ack" && strings.HasPrefix(e.ID, "h") {
+				if !strings.Contains(string(e.Data), `"forbidden"`) {
+					t.Errorf("host command %s over polling: %s", e.ID, e.Data)
+				}
+				forbidden[e.ID] = true
+			}
+		}
+	}
+	if len(forbidden) != 4 {
+		t.Errorf("only %d of 4 host commands were answered", len(forbidden))
+	}
+	rep, _ := th.hub.Results(context.Background(), info.ID)
+	if rep.Results.State != session.Lobby {
+		t.Errorf("a student's long-polling commands changed the session: %s", rep.Results.State)
+	}
+}
+
+func TestCrossOriginLongPollingRefused(t *testing.T) {
+	th := newTestHub(t)
+	req, _ := http.NewRequest(http.MethodPost, th.srv.URL+"/live/poll", nil)
+	req.Header.Set("Origin", "http://evil.example")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-origin poll open = %d, want 403", res.StatusCode)
+	}
+}
