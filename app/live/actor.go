@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"netstudy/app/quiz"
 	"netstudy/app/session"
 	"netstudy/app/store"
 )
@@ -405,6 +406,36 @@ func (a *actor) publish(evs []session.Event) {
 		a.hist.add(logged{seq: a.seq, audience: ev.Audience, msg: msg})
 		a.route(ev.Audience, msg)
 		a.hub.metrics.eventsOut.Add(1)
+		if ev.Type == session.TypeQuestionOpened && ev.Audience.Kind == session.AudienceHost {
+			a.sendKeyToHosts(nil)
+		}
+	}
+}
+
+// keyData is the answer key of the open question, for the instructor's own
+// dashboard only: never for a projector, never for a phone.
+type keyData struct {
+	QuestionID string   `json:"question_id"`
+	Key        quiz.Key `json:"key"`
+}
+
+// sendKeyToHosts sends the open question's key to one dashboard (c), or to
+// every dashboard when c is nil. It is not a numbered event: it is not in
+// the history, so a projector can never replay it.
+func (a *actor) sendKeyToHosts(c *client) {
+	q, ok := a.sess.CurrentQuestion()
+	if !ok || a.sess.State() == session.Ended {
+		return
+	}
+	msg := newOutMsg("answer_key", "", 0, keyData{QuestionID: q.ID, Key: q.Key()})
+	if c != nil {
+		c.send(msg)
+		return
+	}
+	for h := range a.hosts {
+		if h.role == RoleHost {
+			h.send(msg)
+		}
 	}
 }
 
@@ -504,6 +535,9 @@ func (a *actor) attach(c *client, h hello) {
 				if reaches(e.audience, c) {
 					c.send(e.msg)
 				}
+			}
+			if c.role == RoleHost {
+				a.sendKeyToHosts(c)
 			}
 			a.hub.metrics.resumes.WithLabelValues("replay").Inc()
 			return

@@ -62,7 +62,9 @@
 // ended, participant_joined, kicked, options_changed, time_extended) with
 // their payloads, each only to its audience. The answer key is in none of
 // them before the reveal. The server also sends presence (to the host: who
-// is connected, over which transport, with which round-trip time), ping
+// is connected, over which transport, with which round-trip time),
+// answer_key {"question_id","key"} to the instructor's dashboard only (never
+// a presenter) when a question opens or the dashboard reconnects, ping
 // {"t": server ms} every few seconds, which the client answers with pong
 // {"t": the same value}, and error {"code","message"} for a message it
 // could not understand; after repeated garbage it closes the connection.

@@ -669,3 +669,30 @@ func TestCrossOriginLongPollingRefused(t *testing.T) {
 		t.Errorf("cross-origin poll open = %d, want 403", res.StatusCode)
 	}
 }
+
+// The instructor's dashboard gets the open question's key; the projector,
+// which shares the host's events, never does before the reveal.
+func TestAnswerKeyGoesToTheDashboardOnly(t *testing.T) {
+	th := newTestHub(t)
+	info := th.create(t)
+	dash := th.dial(t, true)
+	dash.hello(info.Code, RoleHost, "")
+	proj := th.dial(t, true)
+	proj.hello(info.Code, RolePresenter, "")
+	dash.ack(dash.command("ask_next", nil))
+	k := dash.expect("answer_key", "")
+	if !strings.Contains(string(k.Data), `"question_id":"q1"`) || !strings.Contains(string(k.Data), `"a"`) {
+		t.Errorf("answer_key = %s", k.Data)
+	}
+	proj.expect(session.TypeQuestionOpened, "")
+	_ = proj.conn.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+	for {
+		var env Envelope
+		if err := proj.conn.ReadJSON(&env); err != nil {
+			break
+		}
+		if env.Type == "answer_key" {
+			t.Fatal("the projector received the answer key before the reveal")
+		}
+	}
+}

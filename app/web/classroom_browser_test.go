@@ -56,7 +56,9 @@ func TestClassroomPlaysAWholeQuiz(t *testing.T) {
 
 	// Question 1: ada and bob pick Network (right), cy picks Session.
 	host.Run(t, chromedp.Click("#ask-next", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open"`))
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open"`),
+		// The teacher's own screen shows the key while the question is open.
+		browsertest.WaitJS(`[...document.querySelectorAll("#q-choices li.correct")].map((li) => li.textContent).join().includes("Network")`))
 	for i, p := range students {
 		choice := 1
 		if i == 2 {

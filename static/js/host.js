@@ -131,6 +131,13 @@ class Dashboard {
       for (const [id, p2] of this.participants) if (!seen.has(id) && !p2.kicked) p2.connected = false;
     });
     on("question_opened", this.onOpened);
+    // The open question's key, for this dashboard only (the server never
+    // sends it to the projector).
+    on("answer_key", (k) => {
+      if (this.q && this.q.opened.question_id === k.question_id && k.key) {
+        this.q.key = { correct: k.key.correct || [], accepted: k.key.accepted || [], explanation_html: k.key.explanation_html || "" };
+      }
+    });
     on("answer_count", (c) => {
       const q = this.q;
       this.active = c.participants;
