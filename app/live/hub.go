@@ -61,6 +61,8 @@ type Hub struct {
 	byID   map[string]*actor
 	byCode map[string]*actor
 	wg     sync.WaitGroup
+	// stopping is set by Wait; guarded by mu, like every wg.Add.
+	stopping bool
 
 	clientSeq atomic.Uint64
 	polls     *pollRegistry
@@ -153,8 +155,26 @@ func (h *Hub) untrack(c *client) {
 	delete(h.clients, c)
 }
 
-// Wait blocks until every actor and helper goroutine has stopped.
-func (h *Hub) Wait() { h.wg.Wait() }
+// Wait blocks until every actor, connection and helper goroutine has
+// stopped; no new one starts once it is called.
+func (h *Hub) Wait() {
+	h.mu.Lock()
+	h.stopping = true
+	h.mu.Unlock()
+	h.wg.Wait()
+}
+
+// addWorker counts one more goroutine the hub owns, unless the hub is
+// stopping: a WaitGroup must not grow once Wait has begun.
+func (h *Hub) addWorker() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stopping {
+		return false
+	}
+	h.wg.Add(1)
+	return true
+}
 
 func (h *Hub) load(ctx context.Context, rec store.Session) (*actor, error) {
 	var setup Setup

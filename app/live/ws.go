@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -71,34 +70,52 @@ func remoteIP(r *http.Request) string {
 	return host
 }
 
-// ServeWebSocket upgrades GET /live and runs the connection until it ends.
+// ServeWebSocket upgrades GET /live and hands the connection to goroutines
+// the hub owns. The HTTP handler returns at once: a connection lives for a
+// whole class, and net/http's per-request state (its 4 KiB read and write
+// buffers, the parsed headers, a deep stack) would otherwise stay alive
+// with it for every student.
 func (h *Hub) ServeWebSocket(w http.ResponseWriter, r *http.Request) {
 	if !h.CheckOrigin(r) {
 		http.Error(w, "cross-origin WebSocket refused", http.StatusForbidden)
 		return
 	}
+	instructor := h.isInstructor(r)
+	peer := r.RemoteAddr
+	local := ""
+	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		local = la.String()
+	}
 	conn, err := h.upgrader().Upgrade(w, r, nil)
 	if err != nil {
 		return // the upgrader has answered the client
 	}
-	c := h.newClient(TransportWebSocket, remoteIP(r), h.isInstructor(r))
-	c.peerAddr = r.RemoteAddr
-	if la, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
-		c.localAddr = la.String()
+	if !h.addWorker() {
+		conn.Close() // the server is stopping
+		return
 	}
+	c := h.newClient(TransportWebSocket, remoteIP(r), instructor)
+	c.peerAddr, c.localAddr = peer, local
+	go func() {
+		defer h.wg.Done()
+		h.serveConn(conn, c)
+	}()
+}
+
+// serveConn runs one WebSocket connection until it ends: this goroutine
+// reads, a second one writes.
+func (h *Hub) serveConn(conn *websocket.Conn, c *client) {
 	h.track(c)
 	defer h.untrack(c)
 	conn.SetReadLimit(MaxMessageBytes)
-
-	var wg sync.WaitGroup
-	wg.Add(1)
+	done := make(chan struct{})
 	go func() {
-		defer wg.Done()
+		defer close(done)
 		h.writeLoop(conn, c)
 	}()
 	reason := h.readLoop(conn, c)
 	h.gone(c, reason)
-	wg.Wait()
+	<-done
 }
 
 func (h *Hub) readLoop(conn *websocket.Conn, c *client) string {
