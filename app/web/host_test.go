@@ -13,22 +13,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"netstudy/app/catalog"
 	"netstudy/app/live"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
-	"netstudy/app/store"
-	"netstudy/static"
-	"netstudy/templates"
 )
 
 // hostQuizID is the quiz of hostContent.
@@ -76,38 +70,9 @@ type hostEnv struct {
 
 func newHostEnv(t *testing.T, publicURL string) *hostEnv {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
-	st, err := store.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := live.NewAuth(testInstructorKey, []byte("test-secret"))
-	reg := prometheus.NewRegistry()
-	hub := live.NewHub(live.Config{Store: st, Auth: auth, Log: log, Registry: reg})
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := hub.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Deps{
-		Catalog: catalog.New(hostContent(), log), Hub: hub, Auth: auth, Metrics: reg,
-		PublicURL: publicURL, Templates: templates.FS, Static: static.FS, Log: log,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(func() {
-		cancel()
-		ts.CloseClientConnections()
-		ts.Close()
-		hub.Wait()
-		st.Close()
-	})
+	ts, srv := startTestServer(t, testServerConfig{Content: hostContent(), PublicURL: publicURL})
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	return &hostEnv{ts: ts, hub: hub, auth: auth, client: noRedirect}
+	return &hostEnv{ts: ts, hub: srv.hub, auth: srv.auth, client: noRedirect}
 }
 
 // hostReq is one request of a test.

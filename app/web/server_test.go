@@ -23,17 +23,44 @@ import (
 // newTestServer serves content from fsys on a real loopback port.
 func newTestServer(t *testing.T, fsys fs.FS) *httptest.Server {
 	t.Helper()
-	ts := httptest.NewServer(newTestHandler(t, fsys))
+	ts, _ := startTestServer(t, testServerConfig{Content: fsys})
+	return ts
+}
+
+// testServerConfig varies the test server.
+type testServerConfig struct {
+	Content   fs.FS
+	PublicURL string
+	// Wrap, if set, wraps the server's handler (to play a network that
+	// blocks WebSockets, say).
+	Wrap func(http.Handler) http.Handler
+}
+
+// startTestServer serves the whole server on a real loopback port and
+// returns it with the Server, for tests that need its hub or auth.
+func startTestServer(t *testing.T, cfg testServerConfig) (*httptest.Server, *Server) {
+	t.Helper()
+	srv := newTestHandlerWith(t, cfg)
+	var h http.Handler = srv
+	if cfg.Wrap != nil {
+		h = cfg.Wrap(h)
+	}
+	ts := httptest.NewServer(h)
 	t.Cleanup(func() {
 		ts.CloseClientConnections()
 		ts.Close()
 	})
-	return ts
+	return ts, srv
 }
 
 // newTestHandler builds the whole server (real hub, real SQLite in a
 // temporary folder) as a handler, stopped when the test ends.
 func newTestHandler(t testing.TB, fsys fs.FS) *Server {
+	t.Helper()
+	return newTestHandlerWith(t, testServerConfig{Content: fsys})
+}
+
+func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
@@ -51,10 +78,11 @@ func newTestHandler(t testing.TB, fsys fs.FS) *Server {
 		t.Fatal(err)
 	}
 	srv, err := New(Deps{
-		Catalog:   catalog.New(fsys, log),
+		Catalog:   catalog.New(cfg.Content, log),
 		Hub:       hub,
 		Auth:      auth,
 		Metrics:   reg,
+		PublicURL: cfg.PublicURL,
 		Templates: templates.FS,
 		Static:    static.FS,
 		Log:       log,

@@ -11,24 +11,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/prometheus/client_golang/prometheus"
 
-	"netstudy/app/catalog"
 	"netstudy/app/live"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
-	"netstudy/app/store"
-	"netstudy/static"
-	"netstudy/templates"
 )
 
 // stEnv is a netstudy server on loopback with a real hub and SQLite.
@@ -45,41 +38,8 @@ const stRawClientHeader = "X-Netstudy-Test-Client"
 // newStEnv starts a server; wrap, if not nil, wraps its handler.
 func newStEnv(t *testing.T, wrap func(http.Handler) http.Handler) *stEnv {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
-	}
-	st, err := store.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth := live.NewAuth(testInstructorKey, []byte("test-secret"))
-	reg := prometheus.NewRegistry()
-	hub := live.NewHub(live.Config{Store: st, Auth: auth, Log: log, Registry: reg})
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := hub.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := New(Deps{
-		Catalog: catalog.New(testContent(), log), Hub: hub, Auth: auth, Metrics: reg,
-		Templates: templates.FS, Static: static.FS, Log: log,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h http.Handler = srv
-	if wrap != nil {
-		h = wrap(h)
-	}
-	ts := httptest.NewServer(h)
-	t.Cleanup(func() {
-		cancel()
-		ts.CloseClientConnections()
-		ts.Close()
-		hub.Wait()
-		st.Close()
-	})
-	return &stEnv{ts: ts, hub: hub, auth: auth}
+	ts, srv := startTestServer(t, testServerConfig{Content: testContent(), Wrap: wrap})
+	return &stEnv{ts: ts, hub: srv.hub, auth: srv.auth}
 }
 
 // stRefuseBrowserWebSockets answers 403 to every WebSocket upgrade except
