@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -173,6 +174,24 @@ func TestHelpDescribesEveryFlag(t *testing.T) {
 	for _, want := range []string{"--addr", "--content", "--data", "--instructor-key", "NETSTUDY_INSTRUCTOR_KEY", "loadtest"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %s:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestBrowsableAddress(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"0.0.0.0:8080", "127.0.0.1:8080"},
+		{"[::]:8080", "127.0.0.1:8080"},
+		{"192.168.1.20:8080", "192.168.1.20:8080"},
+		{"127.0.0.1:9000", "127.0.0.1:9000"},
+	}
+	for _, tt := range tests {
+		addr, err := net.ResolveTCPAddr("tcp", tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := browsable(addr); got != tt.want {
+			t.Errorf("browsable(%s) = %s, want %s", tt.in, got, tt.want)
 		}
 	}
 }

@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	base := "http://" + ln.Addr().String()
+	base := "http://" + browsable(ln.Addr())
 	fmt.Fprintf(stdout, "netstudy is serving %s\n", base)
 	if cfg.InstructorKey == "" {
 		// The key is printed only when it was generated here: a key the
@@ -176,6 +176,17 @@ func contentName(dir string) string {
 		return "shipped"
 	}
 	return dir
+}
+
+// browsable turns a listening address into one a browser on this machine
+// can open: a server listening on every interface (0.0.0.0 or [::]) is
+// reached at 127.0.0.1; the join links it shows use the LAN address.
+func browsable(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return addr.String()
+	}
+	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
 }
 
 // randomKey makes an instructor key that cannot be guessed: 128 bits.
