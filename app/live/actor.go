@@ -170,10 +170,29 @@ func (a *actor) run(ctx context.Context) {
 	defer presence.Stop()
 	a.tick(ctx) // a deadline may have passed while the server was down
 	a.armTimer(timer)
+	// An ended session stays a while, so phones can show the podium and
+	// late reconnects find it, then retires: its results live on in the
+	// store, and a server that runs all term does not keep every class.
+	var retire <-chan time.Time
 	for {
+		if retire == nil && a.sess.State() == session.Ended {
+			retire = time.After(a.hub.endedLinger)
+		}
 		select {
 		case <-ctx.Done():
 			return
+		case <-retire:
+			a.hub.retire(a)
+			// Messages posted before the hub forgot this actor still get
+			// an answer: the session is over.
+			for {
+				select {
+				case m := <-a.inbox:
+					a.handle(ctx, []actorMsg{m})
+				default:
+					return
+				}
+			}
 		case m := <-a.inbox:
 			batch := []actorMsg{m}
 		drain:

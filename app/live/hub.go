@@ -43,6 +43,9 @@ type Config struct {
 	// AllowedOrigins are the Origin values accepted on WebSocket upgrades
 	// and long-polling posts besides the server's own host.
 	AllowedOrigins []string
+	// EndedLinger is how long an ended session stays in memory before it
+	// retires to the store (default 10 minutes).
+	EndedLinger time.Duration
 }
 
 // Hub owns every running session (one actor goroutine each) and the
@@ -55,6 +58,8 @@ type Hub struct {
 	now     func() time.Time
 	metrics *metrics
 	origins map[string]bool
+	// endedLinger: see Config.EndedLinger.
+	endedLinger time.Duration
 
 	mu     sync.Mutex
 	ctx    context.Context
@@ -85,17 +90,21 @@ func NewHub(cfg Config) *Hub {
 	}
 	h := &Hub{
 		store: cfg.Store, auth: cfg.Auth, log: cfg.Log, now: now,
-		metrics: newMetrics(reg),
-		origins: map[string]bool{},
-		byID:    map[string]*actor{},
-		byCode:  map[string]*actor{},
-		clients: map[*client]struct{}{},
+		metrics:     newMetrics(reg),
+		origins:     map[string]bool{},
+		endedLinger: cfg.EndedLinger,
+		byID:        map[string]*actor{},
+		byCode:      map[string]*actor{},
+		clients:     map[*client]struct{}{},
 	}
 	for _, o := range cfg.AllowedOrigins {
 		h.origins[o] = true
 	}
 	h.polls = newPollRegistry(h)
 	h.guard = newCodeGuard()
+	if h.endedLinger <= 0 {
+		h.endedLinger = 10 * time.Minute
+	}
 	return h
 }
 
@@ -247,6 +256,20 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// retire forgets an ended session's actor: its join code is free again and
+// its results are read from the store from now on.
+func (h *Hub) retire(a *actor) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.byID[a.id] == a {
+		delete(h.byID, a.id)
+	}
+	if h.byCode[a.code] == a {
+		delete(h.byCode, a.code)
+	}
+	h.log.Info("session retired", "session", a.id, "code", a.code)
 }
 
 func (h *Hub) actorByCode(code string) (*actor, bool) {

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -694,5 +695,43 @@ func TestAnswerKeyGoesToTheDashboardOnly(t *testing.T) {
 		if env.Type == "answer_key" {
 			t.Fatal("the projector received the answer key before the reveal")
 		}
+	}
+}
+
+func TestEndedSessionRetiresToTheStore(t *testing.T) {
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := NewHub(Config{Store: st, Auth: NewAuth(testKey, []byte("s")), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), EndedLinger: 20 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { cancel(); h.Wait() }()
+	if err := h.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	info, err := h.Create(ctx, Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := h.actorByID(info.ID)
+	if err := a.do(ctx, func(a *actor) { _, _ = a.sess.End(h.now()) }); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if _, running := h.actorByID(info.ID); !running {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("an ended session never retired")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if _, err := h.Lookup(ctx, "10.0.0.9", info.Code); !errors.Is(err, ErrNoSession) {
+		t.Errorf("the code of a retired session still resolves: %v", err)
+	}
+	if rep, err := h.Results(ctx, info.ID); err != nil || rep.Info.ID != info.ID {
+		t.Errorf("results of a retired session: %+v %v", rep.Info, err)
 	}
 }
