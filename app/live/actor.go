@@ -652,12 +652,12 @@ func (a *actor) disconnectAll() {
 
 // Presence is one participant's connection as the host sees it.
 type Presence struct {
-	ParticipantID string `json:"participant_id"`
-	Nickname      string `json:"nickname"`
-	Connected     bool   `json:"connected"`
-	Transport     string `json:"transport,omitempty"`
-	RTTMillis     int64  `json:"rtt_ms,omitempty"`
-	Remote        string `json:"remote,omitempty"`
+	ParticipantID string   `json:"participant_id"`
+	Nickname      string   `json:"nickname"`
+	Connected     bool     `json:"connected"`
+	Transport     string   `json:"transport,omitempty"`
+	RTTMillis     *float64 `json:"rtt_ms,omitempty"` // absent until measured
+	Remote        string   `json:"remote,omitempty"`
 }
 
 func (a *actor) sendPresence() {
@@ -675,7 +675,11 @@ func (a *actor) sendPresence() {
 		pr := Presence{ParticipantID: p.ID, Nickname: p.Nickname}
 		if cs := a.byParticipant[p.ID]; len(cs) > 0 {
 			c := cs[len(cs)-1]
-			pr.Connected, pr.Transport, pr.RTTMillis, pr.Remote = true, c.transport, c.rtt().Milliseconds(), c.remoteAddr
+			pr.Connected, pr.Transport, pr.Remote = true, c.transport, c.remoteAddr
+			if us := c.rttMicros.Load(); us > 0 {
+				ms := float64(us/100) / 10 // a tenth of a millisecond is precise enough
+				pr.RTTMillis = &ms
+			}
 		}
 		out = append(out, pr)
 	}

@@ -65,7 +65,7 @@
 // is connected, over which transport, with which round-trip time),
 // answer_key {"question_id","key"} to the instructor's dashboard only (never
 // a presenter) when a question opens or the dashboard reconnects, ping
-// {"t": server ms} every few seconds, which the client answers with pong
+// {"t": the server clock in µs} every few seconds, which the client answers with pong
 // {"t": the same value}, and error {"code","message"} for a message it
 // could not understand; after repeated garbage it closes the connection.
 //

@@ -401,8 +401,8 @@ func (h *Hub) receive(c *client, env Envelope) error {
 		if err := strictJSON(env.Data, &p); err != nil {
 			return err
 		}
-		if rtt := h.now().UnixMilli() - p.T; p.T > 0 && rtt >= 0 && rtt < 60_000 {
-			c.rttMicros.Store(rtt * 1000)
+		if rtt := h.now().UnixMicro() - p.T; p.T > 0 && rtt >= 0 && rtt < 60_000_000 {
+			c.rttMicros.Store(max(rtt, 1)) // 0 means "not measured yet"
 		}
 		if a := c.actor.Load(); a != nil {
 			a.post(actorMsg{kind: msgPong, c: c})
@@ -427,9 +427,10 @@ func (h *Hub) gone(c *client, reason string) {
 	}
 }
 
-// pingMessage is the heartbeat; the client echoes t in a pong.
+// pingMessage is the heartbeat; the client echoes t (the server's clock in
+// microseconds) in a pong, which gives the round-trip time.
 func (h *Hub) pingMessage() *outMsg {
-	return newOutMsg("ping", "", 0, map[string]int64{"t": h.now().UnixMilli()})
+	return newOutMsg("ping", "", 0, map[string]int64{"t": h.now().UnixMicro()})
 }
 
 // Info describes one stored session, running or ended.

@@ -51,7 +51,9 @@ func TestClassroomPlaysAWholeQuiz(t *testing.T) {
 		stJoin(t, p, nick)
 		students[i] = p
 	}
-	host.Run(t, browsertest.WaitJS(`document.querySelectorAll('#students-body tr[data-status="connected"]').length === 3`))
+	host.Run(t, browsertest.WaitJS(`document.querySelectorAll('#students-body tr[data-status="connected"]').length === 3`),
+		// Each phone's round-trip time, measured from the heartbeats.
+		browsertest.WaitJS(`[...document.querySelectorAll("#students-body .rtt-text")].every((e) => / ms$/.test(e.textContent))`))
 	pres.Run(t, browsertest.WaitJS(`document.querySelectorAll("#lobby-names li").length === 3`))
 
 	// Question 1: ada and bob pick Network (right), cy picks Session.

@@ -627,13 +627,13 @@ class Dashboard {
       tr.querySelector(".transport").textContent = p.connected ? (p.transport === "polling" ? "HTTP long polling" : p.transport === "websocket" ? "WebSocket" : p.transport) : "—";
       const meter = tr.querySelector("meter");
       const rttText = tr.querySelector(".rtt-text");
-      if (p.connected && p.rtt > 0) {
+      if (p.connected && typeof p.rtt === "number") {
         meter.hidden = false;
         meter.value = Math.min(300, p.rtt);
-        rttText.textContent = `${p.rtt} ms`;
+        rttText.textContent = p.rtt < 10 ? `${p.rtt.toFixed(1)} ms` : `${Math.round(p.rtt)} ms`;
       } else {
         meter.hidden = true;
-        rttText.textContent = "—";
+        rttText.textContent = p.connected ? "measuring…" : "—";
       }
       tr.querySelector(".remote").textContent = p.connected ? p.remote || "" : "";
       const dl = tr.querySelector(".deadline");
