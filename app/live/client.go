@@ -3,7 +3,6 @@ package live
 import (
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // Transport names, as shown on the instructor's dashboard.
@@ -60,6 +59,13 @@ type client struct {
 
 	rttMicros atomic.Int64
 
+	// wake, set by the WebSocket transport before the client is known to
+	// anyone, starts a writer for queued messages; nil for long polling,
+	// whose GETs read the queue themselves. writing is true while a
+	// writer runs.
+	wake    func()
+	writing atomic.Bool
+
 	// actor is the session the client said hello to; set once, by the
 	// goroutine that reads the client's messages.
 	actor atomic.Pointer[actor]
@@ -80,6 +86,9 @@ func (c *client) send(m *outMsg) bool {
 	}
 	select {
 	case c.queue <- m:
+		if c.wake != nil {
+			c.wake()
+		}
 		return true
 	default:
 		c.close("send queue full")
@@ -97,6 +106,9 @@ func (c *client) close(reason string) {
 	c.closeOnce.Do(func() {
 		c.reason.Store(reason)
 		close(c.done)
+		if c.wake != nil {
+			c.wake() // the writer flushes, says goodbye and closes the socket
+		}
 	})
 }
 
@@ -108,5 +120,3 @@ func (c *client) closed() bool {
 		return false
 	}
 }
-
-func (c *client) rtt() time.Duration { return time.Duration(c.rttMicros.Load()) * time.Microsecond }

@@ -102,20 +102,92 @@ func (h *Hub) ServeWebSocket(w http.ResponseWriter, r *http.Request) {
 	}()
 }
 
-// serveConn runs one WebSocket connection until it ends: this goroutine
-// reads, a second one writes.
+// serveConn runs one WebSocket connection until it ends. This goroutine
+// reads; writing happens on a goroutine that exists only while there is
+// something to write (see connWriter), so an idle student costs one
+// goroutine, not two.
 func (h *Hub) serveConn(conn *websocket.Conn, c *client) {
 	h.track(c)
 	defer h.untrack(c)
 	conn.SetReadLimit(MaxMessageBytes)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		h.writeLoop(conn, c)
-	}()
+	w := &connWriter{conn: conn, c: c, flushed: make(chan struct{})}
+	c.wake = w.wake
+	// Heartbeats: a timer, not a goroutine, between pings.
+	var ping *time.Timer
+	ping = time.AfterFunc(pingEvery, func() {
+		if c.send(h.pingMessage()) {
+			ping.Reset(pingEvery)
+		}
+	})
+	c.send(h.pingMessage()) // an early ping gives the dashboard an RTT at once
 	reason := h.readLoop(conn, c)
-	h.gone(c, reason)
-	<-done
+	h.gone(c, reason) // closing the client wakes the writer to say goodbye
+	ping.Stop()
+	<-w.flushed
+}
+
+// connWriter writes a client's queue to its WebSocket. At most one writer
+// goroutine runs per connection (the writing flag), started by the first
+// message queued after the queue ran dry, and gone again once it is empty.
+type connWriter struct {
+	conn    *websocket.Conn
+	c       *client
+	flushed chan struct{} // closed after the close frame, when the socket is closed
+}
+
+func (w *connWriter) wake() {
+	if w.c.writing.CompareAndSwap(false, true) {
+		go w.run()
+	}
+}
+
+func (w *connWriter) run() {
+	for {
+		select {
+		case m := <-w.c.queue:
+			if !w.write(m) {
+				w.finish(false)
+				return
+			}
+			continue
+		default:
+		}
+		if w.c.closed() {
+			w.finish(true) // the queue is flushed: an error explaining the close has gone out
+			return
+		}
+		w.c.writing.Store(false)
+		// A message or a close that came after the checks above saw the
+		// flag still set and started no writer: look once more.
+		if (len(w.c.queue) == 0 && !w.c.closed()) || !w.c.writing.CompareAndSwap(false, true) {
+			return
+		}
+	}
+}
+
+func (w *connWriter) write(m *outMsg) bool {
+	_ = w.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	pm, err := m.websocketMessage()
+	if err == nil {
+		err = w.conn.WritePreparedMessage(pm)
+	}
+	if err != nil {
+		w.c.close("write error")
+		return false
+	}
+	return true
+}
+
+// finish says goodbye and closes the socket, which also ends the reader.
+// It runs once: the writing flag stays set, so no writer starts again.
+func (w *connWriter) finish(goodbye bool) {
+	if goodbye {
+		reason, _ := w.c.reason.Load().(string)
+		_ = w.conn.WriteControl(websocket.CloseMessage,
+			websocket.FormatCloseMessage(websocket.CloseGoingAway, truncate(reason, 100)), time.Now().Add(time.Second))
+	}
+	w.conn.Close()
+	close(w.flushed)
 }
 
 func (h *Hub) readLoop(conn *websocket.Conn, c *client) string {
@@ -168,57 +240,6 @@ func (h *Hub) handleFrame(c *client, data []byte) error {
 		return err
 	}
 	return nil
-}
-
-func (h *Hub) writeLoop(conn *websocket.Conn, c *client) {
-	defer conn.Close()
-	ping := time.NewTicker(pingEvery)
-	defer ping.Stop()
-	write := func(m *outMsg) bool {
-		_ = conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-		pm, err := m.websocketMessage()
-		if err == nil {
-			err = conn.WritePreparedMessage(pm)
-		}
-		if err != nil {
-			c.close("write error")
-			return false
-		}
-		return true
-	}
-	if !write(h.pingMessage()) { // an early ping gives the dashboard an RTT at once
-		return
-	}
-	for {
-		select {
-		case m := <-c.queue:
-			if !write(m) {
-				return
-			}
-		case <-ping.C:
-			if !write(h.pingMessage()) {
-				return
-			}
-		case <-c.done:
-			// Flush what is queued (an error explaining the close, say),
-			// then say goodbye.
-			for {
-				select {
-				case m := <-c.queue:
-					if !write(m) {
-						return
-					}
-					continue
-				default:
-				}
-				break
-			}
-			reason, _ := c.reason.Load().(string)
-			_ = conn.WriteControl(websocket.CloseMessage,
-				websocket.FormatCloseMessage(websocket.CloseGoingAway, truncate(reason, 100)), time.Now().Add(time.Second))
-			return
-		}
-	}
 }
 
 func truncate(s string, n int) string {
