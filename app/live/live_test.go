@@ -735,3 +735,42 @@ func TestEndedSessionRetiresToTheStore(t *testing.T) {
 		t.Errorf("results of a retired session: %+v %v", rep.Info, err)
 	}
 }
+
+// A flood of messages gets "flood" errors and then the connection closed,
+// while another student of the same session carries on.
+func TestFloodIsRefusedOthersUnaffected(t *testing.T) {
+	th := newTestHub(t)
+	info := th.create(t)
+	calm := th.dial(t, false)
+	calm.hello(info.Code, RoleStudent, "")
+	calm.join("calm")
+	noisy := th.dial(t, false)
+	noisy.hello(info.Code, RoleStudent, "")
+	noisy.join("noisy")
+	for i := range 200 {
+		raw := fmt.Sprintf(`{"type":"pong","data":{"t":%d}}`, i+1)
+		if err := noisy.conn.WriteMessage(websocket.TextMessage, []byte(raw)); err != nil {
+			break
+		}
+	}
+	flooded := false
+	for {
+		env, err := noisy.next()
+		if err != nil {
+			break // closed, as it should be after too many
+		}
+		if env.Type == "error" && strings.Contains(string(env.Data), `"flood"`) {
+			flooded = true
+		}
+	}
+	if !flooded {
+		t.Error("a flood got no flood error")
+	}
+	host := th.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	host.ack(host.command("ask_next", nil))
+	calm.expect(session.TypeQuestionOpened, "")
+	if a := calm.ack(calm.command("answer", clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"a"}})); !a.OK {
+		t.Errorf("the calm student could not answer: %+v", a.Error)
+	}
+}

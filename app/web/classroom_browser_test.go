@@ -96,9 +96,13 @@ func TestClassroomPlaysAWholeQuiz(t *testing.T) {
 		chromedp.Click("#ask-next", chromedp.ByID),
 		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open"`),
 	)
+	const hostile = `<img src=x onerror="window.__pwned=1">`
 	for i, p := range students {
 		answer := "64"
-		if i == 2 {
+		switch i {
+		case 1:
+			answer = hostile // typed answers are text wherever they are shown
+		case 2:
 			answer = "32"
 		}
 		p.Run(t,
@@ -111,6 +115,17 @@ func TestClassroomPlaysAWholeQuiz(t *testing.T) {
 	host.Run(t,
 		chromedp.Click("#reveal", chromedp.ByID),
 		browsertest.WaitJS(hostText("#right-count")+` === "1 of 3 answers right."`),
+		browsertest.WaitJS(hostText("#histograms")+`.includes(`+jsQuote(hostile)+`)`),
+	)
+	pres.Run(t, browsertest.WaitJS(hostText("#p-hist")+`.includes(`+jsQuote(hostile)+`)`))
+	for _, p := range []*browsertest.Page{host, pres} {
+		var pwned string
+		p.Eval(t, `String(window.__pwned)`, &pwned)
+		if pwned != "undefined" {
+			t.Fatal("a typed answer ran as script on an instructor screen")
+		}
+	}
+	host.Run(t,
 		chromedp.Click("#end", chromedp.ByID),
 		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
 		chromedp.Click("#end", chromedp.ByID),
@@ -121,8 +136,14 @@ func TestClassroomPlaysAWholeQuiz(t *testing.T) {
 		p.Run(t, browsertest.WaitJS(`!document.getElementById("ended").hidden && `+stText("podium")+`.length > 0`))
 	}
 	// The results page has all three and their answers, as text.
+	var pwned string
 	host.Run(t,
 		chromedp.Navigate(e.ts.URL+"/host/sessions/"+id+"/results"),
 		browsertest.WaitJS(`["ada", "bob", "cy"].every((n) => document.body.textContent.includes(n))`),
+		browsertest.WaitJS(`document.body.textContent.includes(`+jsQuote(hostile)+`)`),
+		chromedp.Evaluate(`String(window.__pwned)`, &pwned),
 	)
+	if pwned != "undefined" {
+		t.Fatal("a typed answer ran as script on the results page")
+	}
 }
