@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"netstudy/app/quiz"
@@ -65,6 +66,9 @@ type actor struct {
 
 	inbox   chan actorMsg
 	stopped chan struct{}
+	// over is set once the session has ended, for readers on other
+	// goroutines (see Hub.SourceLive).
+	over atomic.Bool
 
 	// Owned by the actor goroutine.
 	sess          *session.Session
@@ -176,6 +180,7 @@ func (a *actor) run(ctx context.Context) {
 	var retire <-chan time.Time
 	for {
 		if retire == nil && a.sess.State() == session.Ended {
+			a.over.Store(true)
 			retire = time.After(a.hub.endedLinger)
 		}
 		select {

@@ -258,6 +258,20 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// SourceLive reports whether a session hosted from source (the Setup's
+// Source, e.g. "quiz:tcp-udp") is running and not over: while it is, that
+// quiz's answers must not be handed out anywhere else.
+func (h *Hub) SourceLive(source string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, a := range h.byID {
+		if a.setup.Source == source && !a.over.Load() {
+			return true
+		}
+	}
+	return false
+}
+
 // retire forgets an ended session's actor: its join code is free again and
 // its results are read from the store from now on.
 func (h *Hub) retire(a *actor) {

@@ -112,6 +112,11 @@ func (s *Server) handleAPIQuizCheck(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Checking reveals a question's key; while the class plays this quiz
+	// live, that would be a way to cheat.
+	if s.hub.SourceLive("quiz:" + z.ID) {
+		return echo.NewHTTPError(http.StatusConflict, "This quiz is being played live right now. Practise it after the class.")
+	}
 	var req apiCheckRequest
 	body := http.MaxBytesReader(c.Response(), c.Request().Body, maxCheckBody)
 	if err := json.NewDecoder(body).Decode(&req); err != nil {

@@ -56,7 +56,7 @@ func (s *Server) handleAPICreateSession(c echo.Context) error {
 			return notFound("There is no quiz called “" + req.QuizID + "”.")
 		}
 		setup.Questions = append(setup.Questions, z.Questions...)
-		setup.Source = z.ID
+		setup.Source = "quiz:" + z.ID
 		if setup.Title == "" {
 			setup.Title = z.Title
 		}

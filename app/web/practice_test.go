@@ -365,3 +365,38 @@ func TestPracticePages(t *testing.T) {
 		t.Error("the home page lists every per-note vocabulary quiz; it should stay short")
 	}
 }
+
+// While a quiz is played live, practice checks of it are refused: they
+// would hand out the key the live session keeps until the reveal.
+func TestQuizCheckRefusedWhileLive(t *testing.T) {
+	ts, _ := startTestServer(t, testServerConfig{Content: practiceContent()})
+	check := func() int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/quizzes/practice-basics/check", strings.NewReader(`{"question_id":"q1","choices":["b"]}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", ts.URL)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := check(); got != http.StatusOK {
+		t.Fatalf("check before any live session = %d", got)
+	}
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/sessions", strings.NewReader(`{"quiz_id":"practice-basics"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testInstructorKey)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("create live session = %d", res.StatusCode)
+	}
+	if got := check(); got != http.StatusConflict {
+		t.Errorf("check while the quiz is live = %d, want 409", got)
+	}
+}
