@@ -83,6 +83,9 @@ type actor struct {
 	presenceDirty bool
 	presenceSent  time.Time
 	countsSent    time.Time // when the phones last heard the answer count
+	answeredNew   []string  // who answered since the hosts last heard, for their students table
+	answeredQ     string    // the question and round answeredNew belongs to
+	answeredRound int
 	endedStored   bool
 }
 
@@ -309,6 +312,12 @@ func (a *actor) command(c *client, env Envelope) (pending, *store.Command) {
 		return p, nil
 	}
 	p.result, p.events = res.result, res.events
+	if ar, ok := res.result.(session.AnswerResult); ok && env.Type == "answer" && res.record {
+		if ar.QuestionID != a.answeredQ || ar.Round != a.answeredRound {
+			a.answeredNew, a.answeredQ, a.answeredRound = nil, ar.QuestionID, ar.Round
+		}
+		a.answeredNew = append(a.answeredNew, c.participantID)
+	}
 	if env.Type == "join" {
 		id, _ := res.result.(string)
 		a.joins[joinKey(payload)] = id
@@ -436,6 +445,13 @@ func (a *actor) publish(evs []session.Event) {
 	}
 }
 
+// answeredData tells the instructor's screens who has just answered.
+type answeredData struct {
+	QuestionID     string   `json:"question_id"`
+	Round          int      `json:"round"`
+	ParticipantIDs []string `json:"participant_ids"`
+}
+
 // keyData is the answer key of the open question, for the instructor's own
 // dashboard only: never for a projector, never for a phone.
 type keyData struct {
@@ -471,6 +487,13 @@ func (a *actor) flushVolatile() {
 }
 
 func (a *actor) flushVolatileNow(all bool) {
+	if len(a.answeredNew) > 0 {
+		msg := newOutMsg("answered", "", 0, answeredData{QuestionID: a.answeredQ, Round: a.answeredRound, ParticipantIDs: a.answeredNew})
+		for h := range a.hosts {
+			h.send(msg)
+		}
+		a.answeredNew = nil
+	}
 	for kind, payload := range a.volatile {
 		if kind != session.AudienceHost && !all &&
 			time.Since(a.countsSent) < volatileEvery*time.Duration(1+len(a.students)/1000) {

@@ -63,7 +63,9 @@
 // their payloads, each only to its audience. The answer key is in none of
 // them before the reveal. The server also sends presence (to the host: who
 // is connected, over which transport, with which round-trip time),
-// answer_key {"question_id","key"} to the instructor's dashboard only (never
+// answered {"question_id","round","participant_ids"} to the instructor's
+// screens (who has just answered), answer_key {"question_id","key"} to the
+// instructor's dashboard only (never
 // a presenter) when a question opens or the dashboard reconnects, ping
 // {"t": the server clock in µs} every few seconds, which the client answers with pong
 // {"t": the same value}, and error {"code","message"} for a message it

@@ -72,7 +72,9 @@ func TestClassroomPlaysAWholeQuiz(t *testing.T) {
 			browsertest.WaitJS(stText("q-status")+`.includes("Answer received")`),
 		)
 	}
-	host.Run(t, browsertest.WaitJS(hostText("#answered")+`.startsWith("3 of 3")`))
+	host.Run(t, browsertest.WaitJS(hostText("#answered")+`.startsWith("3 of 3")`),
+		// The students table says who has answered.
+		browsertest.WaitJS(`document.querySelectorAll('#students-body tr[data-answered="yes"]').length === 3`))
 	pres.Run(t, browsertest.WaitJS(hostText("#p-answered")+`.startsWith("3 of 3")`))
 	host.Run(t,
 		chromedp.Click("#close", chromedp.ByID),

@@ -131,6 +131,12 @@ class Dashboard {
       for (const [id, p2] of this.participants) if (!seen.has(id) && !p2.kicked) p2.connected = false;
     });
     on("question_opened", this.onOpened);
+    // Who has answered the open question, for the students table.
+    on("answered", (a) => {
+      const q = this.q;
+      if (!q || a.question_id !== q.opened.question_id || a.round !== q.opened.round) return;
+      for (const id of a.participant_ids || []) q.answeredBy.add(id);
+    });
     // The open question's key, for this dashboard only (the server never
     // sends it to the projector).
     on("answer_key", (k) => {
@@ -215,11 +221,12 @@ class Dashboard {
       const cur = known.get(p.id) || {};
       this.participants.set(p.id, { ...cur, id: p.id, nickname: p.nickname, kicked: !!p.kicked });
     }
+    const answeredBy = new Set((v.participants || []).filter((p) => p.answered).map((p) => p.id));
     this.q = null;
     if (v.question) {
       const hq = v.question;
       this.q = {
-        opened: hq, open: !!hq.open, revealed: !!hq.revealed, answered: hq.answered, right: hq.right,
+        opened: hq, open: !!hq.open, revealed: !!hq.revealed, answered: hq.answered, right: hq.right, answeredBy,
         key: hq.key ? { correct: hq.key.correct || [], accepted: hq.key.accepted || [], explanation_html: hq.key.explanation_html || "" } : null,
         histograms: hq.histograms || [],
       };
@@ -241,7 +248,7 @@ class Dashboard {
       this.typedKey = null;
     }
     this.q = {
-      opened: o, open: true, revealed: false, answered: 0, right: 0, key,
+      opened: o, open: true, revealed: false, answered: 0, right: 0, key, answeredBy: new Set(),
       histograms: [...(same ? prev.histograms.filter((h) => h.round < o.round) : []),
         { round: o.round, answered: 0, histogram: { counts: {} } }],
     };
@@ -613,7 +620,7 @@ class Dashboard {
         tr.innerHTML = `<th scope="row"><span class="nick"></span><span class="deadline"></span></th>
           <td class="conn-cell"><span class="conn-mark" aria-hidden="true"></span> <span class="conn-text"></span></td>
           <td class="transport"></td><td class="rtt"><meter min="0" max="300" low="80" high="200" optimum="0" value="0" aria-hidden="true"></meter> <span class="rtt-text"></span></td>
-          <td class="remote mono"></td>
+          <td class="remote mono"></td><td class="answered-cell"></td>
           <td class="actions"><button type="button" class="btn secondary small" data-action="extend"></button> <button type="button" class="btn danger small" data-action="kick">Remove</button></td>`;
         this.rows.set(p.id, tr);
         body.append(tr);
@@ -636,6 +643,10 @@ class Dashboard {
         rttText.textContent = p.connected ? "measuring…" : "—";
       }
       tr.querySelector(".remote").textContent = p.connected ? p.remote || "" : "";
+      const inQuestion = this.q && this.q.opened && !p.kicked;
+      const did = inQuestion && this.q.answeredBy && this.q.answeredBy.has(p.id);
+      tr.querySelector(".answered-cell").textContent = !inQuestion ? "" : did ? "✓ answered" : this.q.open ? "… thinking" : "– no answer";
+      tr.dataset.answered = did ? "yes" : "no";
       const dl = tr.querySelector(".deadline");
       dl.textContent = p.deadline && open ? `extra time until ${new Date(p.deadline - this.skew).toLocaleTimeString()}` : "";
       const extend = tr.querySelector('[data-action="extend"]');
