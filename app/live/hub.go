@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -46,6 +47,10 @@ type Config struct {
 	// EndedLinger is how long an ended session stays in memory before it
 	// retires to the store (default 10 minutes).
 	EndedLinger time.Duration
+	// PingEvery and ReadTimeout are the WebSocket heartbeat (defaults 10 s
+	// and 35 s): a connection that sends nothing, not even a pong, for
+	// ReadTimeout is dead and closed.
+	PingEvery, ReadTimeout time.Duration
 }
 
 // Hub owns every running session (one actor goroutine each) and the
@@ -60,6 +65,7 @@ type Hub struct {
 	origins map[string]bool
 	// endedLinger: see Config.EndedLinger.
 	endedLinger time.Duration
+	heartbeat   struct{ every, timeout time.Duration }
 
 	mu     sync.Mutex
 	ctx    context.Context
@@ -105,6 +111,7 @@ func NewHub(cfg Config) *Hub {
 	if h.endedLinger <= 0 {
 		h.endedLinger = 10 * time.Minute
 	}
+	h.heartbeat.every, h.heartbeat.timeout = cmp.Or(cfg.PingEvery, pingEvery), cmp.Or(cfg.ReadTimeout, readTimeout)
 	return h
 }
 

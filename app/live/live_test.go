@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -772,5 +773,57 @@ func TestFloodIsRefusedOthersUnaffected(t *testing.T) {
 	calm.expect(session.TypeQuestionOpened, "")
 	if a := calm.ack(calm.command("answer", clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"a"}})); !a.OK {
 		t.Errorf("the calm student could not answer: %+v", a.Error)
+	}
+}
+
+// A phone that goes silent (no pong, nothing) is found dead by the
+// heartbeat and disconnected; the dashboard then shows it as not connected.
+func TestHeartbeatFindsDeadConnections(t *testing.T) {
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := NewHub(Config{Store: st, Auth: NewAuth(testKey, []byte("s")), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		PingEvery: 20 * time.Millisecond, ReadTimeout: 150 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := h.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /live", h.ServeWebSocket)
+	srv := httptest.NewServer(mux)
+	th := &testHub{hub: h, srv: srv, store: st, cancel: cancel}
+	defer func() { cancel(); srv.CloseClientConnections(); srv.Close(); h.Wait() }()
+	info, err := h.Create(ctx, Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st1 := th.dial(t, false)
+	st1.hello(info.Code, RoleStudent, "")
+	st1.join("sleepy")
+	// From now on the phone reads but never answers a ping: the server
+	// must close it, long before our own read deadline gives up.
+	for {
+		_ = st1.conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		var env Envelope
+		err := st1.conn.ReadJSON(&env)
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			t.Fatal("a silent connection was not closed by the heartbeat")
+		}
+		if err != nil {
+			break // closed by the server
+		}
+	}
+	// A phone that answers pings stays connected across the same time.
+	st2 := th.dial(t, false)
+	st2.hello(info.Code, RoleStudent, "")
+	st2.join("awake")
+	deadline := time.Now().Add(400 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		if _, err := st2.next(); err != nil { // next answers pings
+			t.Fatalf("a connection that answers pings was closed: %v", err)
+		}
 	}
 }

@@ -114,9 +114,9 @@ func (h *Hub) serveConn(conn *websocket.Conn, c *client) {
 	c.wake = w.wake
 	// Heartbeats: a timer, not a goroutine, between pings.
 	var ping *time.Timer
-	ping = time.AfterFunc(pingEvery, func() {
+	ping = time.AfterFunc(h.heartbeat.every, func() {
 		if c.send(h.pingMessage()) {
-			ping.Reset(pingEvery)
+			ping.Reset(h.heartbeat.every)
 		}
 	})
 	c.send(h.pingMessage()) // an early ping gives the dashboard an RTT at once
@@ -194,7 +194,7 @@ func (h *Hub) readLoop(conn *websocket.Conn, c *client) string {
 	limiter := newFloodLimiter()
 	strikes := 0
 	for {
-		_ = conn.SetReadDeadline(time.Now().Add(readTimeout))
+		_ = conn.SetReadDeadline(time.Now().Add(h.heartbeat.timeout))
 		typ, data, err := conn.ReadMessage()
 		if err != nil {
 			switch {
