@@ -20,7 +20,8 @@
 //	               a masked client text frame and an unmasked server frame
 //
 // Params.Drop names packets (by index) lost on the way, in any scenario;
-// tcp-loss drops packet 3, its data segment, when Drop is empty.
+// tcp-loss drops packet 3, its data segment, when Drop is not given
+// (nil); an empty Drop ("drop=none" in a URL) loses nothing.
 // The simulation reacts as the protocols would: TCP resends after its
 // retransmission timer (1 second for a SYN, 200 ms afterwards, doubling on
 // each timeout) or on three duplicate ACKs; a lost ACK makes the sender

@@ -59,7 +59,8 @@ type Params struct {
 	MTU int
 	// TTL is the time to live the hosts put in their packets.
 	TTL uint8
-	// Drop lists the indexes of the packets (frames) lost on the way. The
+	// Drop lists the indexes of the packets (frames) lost on the way; nil
+	// takes the scenario's default loss, an empty list loses nothing. The
 	// scenario reacts to them as the protocols would.
 	Drop []int
 	// Observed names the parameters whose values were seen on a real
@@ -260,6 +261,10 @@ func (p *Params) Set(name, value string) error {
 		p.TTL = uint8(v)
 	case ParamDrop:
 		p.Drop = nil
+		if strings.EqualFold(strings.TrimSpace(value), "none") {
+			p.Drop = []int{} // lose nothing, even where a scenario would by default
+			return nil
+		}
 		for s := range strings.SplitSeq(value, ",") {
 			if s = strings.TrimSpace(s); s == "" {
 				continue

@@ -112,3 +112,31 @@ func TestSet(t *testing.T) {
 		}
 	}
 }
+
+// "drop=none" turns off a scenario's default loss; no drop at all keeps it.
+func TestDropNone(t *testing.T) {
+	lost := func(p Params) int {
+		t.Helper()
+		s, err := Build("tcp-loss", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, pk := range s.Packets {
+			if pk.Dropped {
+				n++
+			}
+		}
+		return n
+	}
+	p := DefaultParamsFor("tcp-loss")
+	if got := lost(p); got != 1 {
+		t.Errorf("tcp-loss with no drop given lost %d packets, want its default 1", got)
+	}
+	if err := p.Set(ParamDrop, "none"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lost(p); got != 0 {
+		t.Errorf("tcp-loss with drop=none lost %d packets, want 0", got)
+	}
+}

@@ -18,7 +18,7 @@ var ErrUnknownScenario = errors.New("layers: unknown scenario")
 type scenarioDef struct {
 	info   Info
 	routed bool
-	// defaultDrop is dropped when Params.Drop is empty.
+	// defaultDrop is dropped when Params.Drop is nil (not given).
 	defaultDrop []int
 	run         func(*sim) error
 }
@@ -78,7 +78,7 @@ func Build(id string, p Params) (*Scenario, error) {
 	if def.routed && p.TTL < 2 {
 		return nil, &ParamError{Param: ParamTTL, Reason: "with a time to live of 1 the router would discard the packet (and report back with ICMP Time Exceeded), which this scenario does not show; use 2 or more"}
 	}
-	if len(p.Drop) == 0 {
+	if p.Drop == nil {
 		p.Drop = def.defaultDrop
 	}
 	s := newSim(p, def.routed)

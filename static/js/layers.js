@@ -81,12 +81,15 @@ function query() {
   return q;
 }
 
+// "none" asks for no loss at all, even in the loss scenario, whose
+// default (no drop given) loses packet 3.
 function normaliseDrop(v) {
+  if (v.trim().toLowerCase() === "none") return "none";
   return v.split(",").map((s) => s.trim()).filter(Boolean).join(",");
 }
 
 function dropList() {
-  return normaliseDrop(dropInput.value).split(",").filter(Boolean);
+  return normaliseDrop(dropInput.value).split(",").filter((s) => /^\d+$/.test(s));
 }
 
 function showErrors(problems) {
@@ -165,10 +168,10 @@ function show(sc, q, { step, packet, focusDrop }) {
   notes.replaceChildren(...(sc.notes || []).map((n) => { const p = document.createElement("p"); p.textContent = n; return p; }));
   notes.hidden = !(sc.notes && sc.notes.length);
 
-  dropInput.value = sc.packets.filter((p) => p.dropped).map((p) => p.index).join(",");
+  dropInput.value = sc.packets.filter((p) => p.dropped).map((p) => p.index).join(",") || (q.get("drop") === "none" ? "none" : "");
   ladderNote.hidden = true;
   if (sc.id === "tcp-loss" && !q.get("drop")) {
-    ladderNote.textContent = "With no packet chosen, this scenario loses packet 3, the segment with your message. For a run with no loss, choose “TCP: connect, send, close”.";
+    ladderNote.textContent = "With no packet chosen, this scenario loses packet 3, the segment with your message. Untick it (or type “none”) for a run with no loss.";
     ladderNote.hidden = false;
   }
 
@@ -331,7 +334,7 @@ ladder.addEventListener("change", (e) => {
   if (!box) return;
   const set = new Set(dropList());
   if (box.checked) set.add(box.dataset.index); else set.delete(box.dataset.index);
-  dropInput.value = [...set].map(Number).sort((a, b) => a - b).join(",");
+  dropInput.value = [...set].map(Number).sort((a, b) => a - b).join(",") || "none";
   const idx = Number(box.dataset.index);
   load({ packet: idx, focusDrop: idx });
 });
