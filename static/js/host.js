@@ -10,6 +10,7 @@
 // before the reveal.
 import { LiveClient } from "./live.js";
 import { renderRounds, letter } from "./charts.js";
+import { plural, standingItem } from "./standings.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -58,10 +59,6 @@ const ANNOUNCE_AT = [60, 30, 10, 5];
 export function formatSeconds(ms) {
   const s = Math.max(0, Math.ceil(ms / 1000));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
-
-function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 class Dashboard {
@@ -694,21 +691,6 @@ class Dashboard {
   }
 }
 
-function standingItem(s) {
-  const li = document.createElement("li");
-  li.dataset.rank = String(s.rank);
-  const rank = document.createElement("span");
-  rank.className = "rank";
-  rank.textContent = `${s.rank}.`;
-  const nick = document.createElement("span");
-  nick.className = "nick";
-  nick.textContent = s.nickname;
-  const score = document.createElement("span");
-  score.className = "score";
-  score.textContent = plural(s.score, "point", "points");
-  li.append(rank, " ", nick, " ", score);
-  return li;
-}
 
 const dash = $("dashboard");
 if (dash) new Dashboard(dash).start();

@@ -8,15 +8,12 @@
 // otherwise learns the key only from the revealed event.
 import { LiveClient } from "./live.js";
 import { renderRounds, letter } from "./charts.js";
+import { plural, standingItem } from "./standings.js";
 
 const $ = (id) => document.getElementById(id);
 
 const ANNOUNCE_AT = [30, 10, 5];
 const HIST_PREF = "netstudy.present.liveHistogram";
-
-function plural(n, one, many) {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 function formatSeconds(ms) {
   const s = Math.max(0, Math.ceil(ms / 1000));
@@ -151,9 +148,9 @@ class Presenter {
     for (const id of ["scene-lobby", "scene-question", "scene-leaderboard", "scene-ended"]) $(id).hidden = id !== shown;
     this.renderLobby();
     this.renderQuestion();
-    $("p-leaderboard").replaceChildren(...((this.leaderboard && this.leaderboard.top) || []).map(standing));
+    $("p-leaderboard").replaceChildren(...((this.leaderboard && this.leaderboard.top) || []).map(standingItem));
     const podium = this.podium || [];
-    $("p-podium").replaceChildren(...podium.map(standing));
+    $("p-podium").replaceChildren(...podium.map(standingItem));
     $("p-podium-empty").hidden = podium.length > 0;
     this.renderTimer();
   }
@@ -263,21 +260,6 @@ class Presenter {
   }
 }
 
-function standing(s) {
-  const li = document.createElement("li");
-  li.dataset.rank = String(s.rank);
-  const rank = document.createElement("span");
-  rank.className = "rank";
-  rank.textContent = `${s.rank}.`;
-  const nick = document.createElement("span");
-  nick.className = "nick";
-  nick.textContent = s.nickname;
-  const score = document.createElement("span");
-  score.className = "score";
-  score.textContent = plural(s.score, "point", "points");
-  li.append(rank, " ", nick, " ", score);
-  return li;
-}
 
 const root = $("present");
 if (root) new Presenter(root).start();
