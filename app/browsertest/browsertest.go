@@ -103,6 +103,16 @@ type Page struct {
 
 	mu       sync.Mutex
 	problems []string
+	expected []string // substrings of problems a test provokes on purpose
+}
+
+// Expect tells the page that problems containing substr are provoked by
+// the test on purpose (a blocked WebSocket logs an error, say) and must
+// not fail it.
+func (p *Page) Expect(substr string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.expected = append(p.expected, substr)
 }
 
 // NewPage opens a fresh, isolated tab that collects console errors,
@@ -168,6 +178,11 @@ func argsText(args []*runtime.RemoteObject) string {
 func (p *Page) add(problem string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	for _, e := range p.expected {
+		if strings.Contains(problem, e) {
+			return
+		}
+	}
 	p.problems = append(p.problems, problem)
 }
 

@@ -11,6 +11,9 @@ const root = $("student");
 const MAX_NICK = Number(root.dataset.maxNickname) || 24;
 const params = new URLSearchParams(location.search);
 const forcePolling = params.get("transport") === "polling";
+// How often, while on long polling, to try a WebSocket again (diagnostics
+// and tests; the library's default otherwise).
+const upgradeProbeMs = Number(params.get("probe_ms")) || 0;
 
 // Answer buttons differ by colour, shape and letter, so none of the three
 // is needed alone to tell them apart.
@@ -187,7 +190,7 @@ function connect(code, token) {
   if (game.client && game.code === code) return game.client;
   if (game.client) game.client.stop();
   game.code = code;
-  const client = new LiveClient({ code, role: "student", token, forcePolling });
+  const client = new LiveClient({ code, role: "student", token, forcePolling, upgradeProbeMs });
   game.client = client;
   const on = (type, fn) => client.addEventListener(type, (e) => {
     if (client === game.client) fn(e.detail.data, e.detail);

@@ -45,7 +45,7 @@ export function storeIdentity(code, identity) {
 export class LiveClient extends EventTarget {
   /**
    * @param {{code: string, role: "student"|"host"|"presenter", token?: string,
-   *          forcePolling?: boolean}} opts
+   *          forcePolling?: boolean, upgradeProbeMs?: number}} opts
    */
   constructor(opts) {
     super();
@@ -53,6 +53,7 @@ export class LiveClient extends EventTarget {
     this.role = opts.role;
     this.token = opts.token || "";
     this.forcePolling = !!opts.forcePolling;
+    this.upgradeProbeMs = opts.upgradeProbeMs > 0 ? opts.upgradeProbeMs : UPGRADE_PROBE_MS;
     this.lastSeq = 0;
     this.instance = randomId();
     this.counter = 0;
@@ -184,7 +185,7 @@ export class LiveClient extends EventTarget {
         if (old) old.close();
       };
       probe.onerror = () => this.scheduleUpgradeProbe();
-    }, UPGRADE_PROBE_MS);
+    }, this.upgradeProbeMs);
   }
 }
 
