@@ -140,3 +140,26 @@ func TestDropNone(t *testing.T) {
 		t.Errorf("tcp-loss with drop=none lost %d packets, want 0", got)
 	}
 }
+
+// While the router forwards, the steps show the frame it is sending: the
+// lowered TTL and the new MACs, not the frame that arrived.
+func TestRouterStepsShowTheOutgoingFrame(t *testing.T) {
+	s, err := Build("router-hop", DefaultParamsFor("router-hop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, st := range s.Steps {
+		if st.Side != "router" || (st.Action != "forward" && st.Action != "encapsulate") {
+			continue
+		}
+		out := s.Packets[st.Packet]
+		if out.From != "router" {
+			t.Errorf("step %d (%s) shows packet %d from %s, want the router's outgoing frame", st.Index, st.Action, st.Packet, out.From)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no router forward step found")
+	}
+}

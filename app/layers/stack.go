@@ -86,10 +86,14 @@ func (s *sim) forward(x *xmit, pieces []piece, h hop) error {
 		before := pc.ip
 		pc.ip.TTL--
 		oldSum, newSum := ipChecksum(before), ipChecksum(pc.ip)
-		s.step(in.Index, "router", "forward", 3, "packet", pc.keys(x, 3), pc.at, fmt.Sprintf(
+		// The next two steps show the packet as it leaves: the frame
+		// sendPiece is about to append, so its new TTL, checksum and MACs
+		// are what the inspector shows.
+		out := len(s.packets)
+		s.step(out, "router", "forward", 3, "packet", pc.keys(x, 3), pc.at, fmt.Sprintf(
 			"The router looks up the destination address, %v, in its routing table and finds that it is reached through its other interface. It lowers the time to live from %d to %d; as the header has changed, it recomputes the header checksum, which goes from 0x%04x to 0x%04x. The IP addresses and everything inside the packet stay as they were.",
 			pc.ip.Dst, before.TTL, pc.ip.TTL, oldSum, newSum))
-		s.step(in.Index, "router", "encapsulate", 2, "frame", keys, pc.at, fmt.Sprintf(
+		s.step(out, "router", "encapsulate", 2, "frame", keys, pc.at, fmt.Sprintf(
 			"The router puts the packet in a new frame for the next link, from its own MAC on that side, %v, to the %s's MAC, %v, with a new FCS. MAC addresses change at every hop; IP addresses do not.",
 			h.srcMAC, x.to.id, h.dstMAC))
 		if err := s.sendPiece(x, pc, h, pc.at); err != nil {
