@@ -43,6 +43,13 @@ func newTestHub(t *testing.T) *testHub {
 
 func startTestHub(t *testing.T, dir string) *testHub {
 	t.Helper()
+	return startTestHubWith(t, dir, nil)
+}
+
+// startTestHubWith is startTestHub with the hub's Config adjusted by tune
+// (shorter heartbeats, say).
+func startTestHubWith(t *testing.T, dir string, tune func(*Config)) *testHub {
+	t.Helper()
 	st, err := store.Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +58,11 @@ func startTestHub(t *testing.T, dir string) *testHub {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	h := NewHub(Config{Store: st, Auth: NewAuth(testKey, []byte("server-secret")), Log: log})
+	cfg := Config{Store: st, Auth: NewAuth(testKey, []byte("server-secret")), Log: log}
+	if tune != nil {
+		tune(&cfg)
+	}
+	h := NewHub(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := h.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -700,17 +711,8 @@ func TestAnswerKeyGoesToTheDashboardOnly(t *testing.T) {
 }
 
 func TestEndedSessionRetiresToTheStore(t *testing.T) {
-	st, err := store.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h := NewHub(Config{Store: st, Auth: NewAuth(testKey, []byte("s")), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), EndedLinger: 20 * time.Millisecond})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer func() { cancel(); h.Wait() }()
-	if err := h.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
+	th := startTestHubWith(t, t.TempDir(), func(c *Config) { c.EndedLinger = 20 * time.Millisecond })
+	h, ctx := th.hub, context.Background()
 	info, err := h.Create(ctx, Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
@@ -779,22 +781,10 @@ func TestFloodIsRefusedOthersUnaffected(t *testing.T) {
 // A phone that goes silent (no pong, nothing) is found dead by the
 // heartbeat and disconnected; the dashboard then shows it as not connected.
 func TestHeartbeatFindsDeadConnections(t *testing.T) {
-	st, err := store.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	h := NewHub(Config{Store: st, Auth: NewAuth(testKey, []byte("s")), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		PingEvery: 20 * time.Millisecond, ReadTimeout: 150 * time.Millisecond})
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := h.Start(ctx); err != nil {
-		t.Fatal(err)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /live", h.ServeWebSocket)
-	srv := httptest.NewServer(mux)
-	th := &testHub{hub: h, srv: srv, store: st, cancel: cancel}
-	defer func() { cancel(); srv.CloseClientConnections(); srv.Close(); h.Wait() }()
+	th := startTestHubWith(t, t.TempDir(), func(c *Config) {
+		c.PingEvery, c.ReadTimeout = 20*time.Millisecond, 150*time.Millisecond
+	})
+	h, ctx := th.hub, context.Background()
 	info, err := h.Create(ctx, Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)

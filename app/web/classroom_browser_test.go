@@ -2,8 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -19,19 +17,7 @@ func TestClassroomPlaysAWholeQuiz(t *testing.T) {
 	e := newHostEnv(t, "")
 	b := browsertest.New(t)
 
-	host := b.NewPage(t)
-	host.Run(t,
-		chromedp.Navigate(e.ts.URL+"/host?key="+url.QueryEscape(testInstructorKey)),
-		chromedp.WaitVisible("#new-session", chromedp.ByID),
-		chromedp.SetValue("#quiz", hostQuizID, chromedp.ByID),
-		chromedp.Click("#source-quiz", chromedp.ByID),
-		chromedp.Click("#create", chromedp.ByID),
-		chromedp.WaitVisible("#dashboard", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("conn").dataset.status === "open"`),
-	)
-	var loc, code string
-	host.Run(t, chromedp.Location(&loc), chromedp.Text("#join-code", &code, chromedp.ByID))
-	id := loc[strings.LastIndex(loc, "/")+1:]
+	host, id, code := hostOpenSession(t, e, b)
 
 	pres := b.NewPage(t)
 	pres.Run(t,

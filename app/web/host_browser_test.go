@@ -163,12 +163,11 @@ const hostKeyShown = `(document.body.innerText.includes(` + "`" + hostExplanatio
 	!!document.querySelector("#p-choices li.correct, #present .hist-row.correct") ||
 	document.body.innerText.includes("Right answer") || document.body.innerText.includes("(correct)"))`
 
-func TestHostBrowserRunsASession(t *testing.T) {
-	e := newHostEnv(t, "")
-	b := browsertest.New(t)
-
-	// The instructor signs in with the link and creates a session.
-	host := b.NewPage(t)
+// hostOpenSession signs the instructor in with the printed link, creates
+// a session from the test quiz and waits for its dashboard's lobby.
+func hostOpenSession(t *testing.T, e *hostEnv, b *browsertest.Browser) (host *browsertest.Page, id, code string) {
+	t.Helper()
+	host = b.NewPage(t)
 	host.Run(t,
 		chromedp.Navigate(e.ts.URL+"/host?key="+url.QueryEscape(testInstructorKey)),
 		chromedp.WaitVisible("#new-session", chromedp.ByID),
@@ -178,12 +177,20 @@ func TestHostBrowserRunsASession(t *testing.T) {
 		chromedp.WaitVisible("#dashboard", chromedp.ByID),
 		browsertest.WaitJS(`document.getElementById("conn").dataset.status === "open" && document.getElementById("state").dataset.state === "lobby"`),
 	)
-	var loc, code string
+	var loc string
 	host.Run(t, chromedp.Location(&loc), chromedp.Text("#join-code", &code, chromedp.ByID))
 	if strings.Contains(loc, testInstructorKey) {
 		t.Errorf("the key is still in the address bar: %s", loc)
 	}
-	id := loc[strings.LastIndex(loc, "/")+1:]
+	return host, loc[strings.LastIndex(loc, "/")+1:], code
+}
+
+func TestHostBrowserRunsASession(t *testing.T) {
+	e := newHostEnv(t, "")
+	b := browsertest.New(t)
+
+	// The instructor signs in with the link and creates a session.
+	host, id, code := hostOpenSession(t, e, b)
 	host.Run(t, browsertest.WaitJS(hostText("#progress-text")+`.includes("0 questions asked of 2")`))
 
 	// The projector signs in on its own (another browser) and comes back.
