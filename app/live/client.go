@@ -52,7 +52,15 @@ type client struct {
 	peerAddr, localAddr string
 	instructor          bool // the connection carried the instructor's cookie
 
-	queue     chan *outMsg
+	// The messages waiting to be written, oldest first. An idle client
+	// holds no queue; one that falls queueMax behind is disconnected.
+	queueMu  sync.Mutex
+	queue    []*outMsg
+	queueMax int
+	// queued, for long polling only, says "the queue is not empty" to a
+	// waiting GET; WebSocket clients are woken through wake instead.
+	queued chan struct{}
+
 	done      chan struct{} // closed once, when the client is gone
 	closeOnce sync.Once
 	reason    atomic.Value // string: why it was closed
@@ -79,21 +87,50 @@ type client struct {
 // send queues a message without ever blocking. A full queue closes the
 // client: it is too slow, and it will resume from its last seq.
 func (c *client) send(m *outMsg) bool {
-	select {
-	case <-c.done:
+	c.queueMu.Lock()
+	if c.closed() {
+		c.queueMu.Unlock()
 		return false
-	default:
 	}
-	select {
-	case c.queue <- m:
-		if c.wake != nil {
-			c.wake()
-		}
-		return true
-	default:
+	if len(c.queue) >= c.queueMax {
+		c.queueMu.Unlock()
 		c.close("send queue full")
 		return false
 	}
+	c.queue = append(c.queue, m)
+	c.queueMu.Unlock()
+	if c.wake != nil {
+		c.wake()
+	} else if c.queued != nil {
+		select {
+		case c.queued <- struct{}{}:
+		default:
+		}
+	}
+	return true
+}
+
+// take moves up to max waiting messages, oldest first, to the end of dst.
+func (c *client) take(dst []*outMsg, max int) []*outMsg {
+	c.queueMu.Lock()
+	defer c.queueMu.Unlock()
+	n := min(max, len(c.queue))
+	dst = append(dst, c.queue[:n]...)
+	if n == len(c.queue) {
+		clear(c.queue)
+		c.queue = c.queue[:0]
+	} else {
+		c.queue = c.queue[:copy(c.queue, c.queue[n:])]
+		clear(c.queue[len(c.queue) : len(c.queue)+n])
+	}
+	return dst
+}
+
+// pending reports whether messages are waiting.
+func (c *client) pending() bool {
+	c.queueMu.Lock()
+	defer c.queueMu.Unlock()
+	return len(c.queue) > 0
 }
 
 // sendNow encodes and queues a message for this client only.

@@ -2,9 +2,9 @@ package live
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"sync"
 
 	"github.com/gorilla/websocket"
 )
@@ -76,38 +76,75 @@ func Decode(b []byte) (Envelope, error) {
 }
 
 // outMsg is an encoded server message, shared by every recipient: it is
-// encoded once, and prepared once as a WebSocket frame, however many
-// clients receive it.
+// encoded once, as a WebSocket frame, however many clients receive it.
+// Long polling sends data, the envelope itself; a WebSocket sends frame,
+// the same bytes behind a frame header.
 type outMsg struct {
-	data     []byte
-	once     sync.Once
-	prepared *websocket.PreparedMessage
-	err      error
+	data  []byte // the JSON envelope
+	frame []byte // the whole WebSocket frame; data is its tail
 }
+
+// maxFrameHeader is the longest header of an unmasked frame: two bytes
+// and an eight-byte length.
+const maxFrameHeader = 10
 
 func newOutMsg(typ, id string, seq uint64, payload any) *outMsg {
-	data, err := encode(typ, id, seq, payload)
-	if err != nil {
-		// Payloads are our own structs; failing to encode one is a bug.
-		panic(fmt.Sprintf("live: encode %s: %v", typ, err))
-	}
-	return &outMsg{data: data}
-}
-
-func encode(typ, id string, seq uint64, payload any) ([]byte, error) {
 	env := struct {
 		Type string `json:"type"`
 		ID   string `json:"id,omitempty"`
 		Seq  uint64 `json:"seq,omitempty"`
 		Data any    `json:"data,omitempty"`
 	}{typ, id, seq, payload}
-	return json.Marshal(env)
+	// The envelope is encoded after room for the longest header, which is
+	// then written right-aligned in front of it: no copy.
+	buf := bytes.NewBuffer(make([]byte, maxFrameHeader, 256))
+	if err := json.NewEncoder(buf).Encode(env); err != nil {
+		// Payloads are our own structs; failing to encode one is a bug.
+		panic(fmt.Sprintf("live: encode %s: %v", typ, err))
+	}
+	b := buf.Bytes()
+	b = b[:len(b)-1] // Encode ends with a newline
+	return &outMsg{data: b[maxFrameHeader:], frame: frameAt(b, maxFrameHeader, opText)}
 }
 
-// websocketMessage returns the frame prepared for WebSocket connections.
-func (m *outMsg) websocketMessage() (*websocket.PreparedMessage, error) {
-	m.once.Do(func() {
-		m.prepared, m.err = websocket.NewPreparedMessage(websocket.TextMessage, m.data)
-	})
-	return m.prepared, m.err
+// newControlMsg is a control frame (a pong) for WebSocket clients only.
+func newControlMsg(opcode int, payload []byte) *outMsg {
+	b := make([]byte, maxFrameHeader+len(payload))
+	copy(b[maxFrameHeader:], payload)
+	return &outMsg{frame: frameAt(b, maxFrameHeader, byte(opcode))}
+}
+
+// WebSocket opcodes (RFC 6455, section 5.2).
+const (
+	opText  = 0x1
+	opClose = 0x8
+)
+
+// frameAt writes the header of a final, unmasked frame (the kind a server
+// sends) for the payload b[at:] just before it, and returns the frame.
+func frameAt(b []byte, at int, opcode byte) []byte {
+	n := len(b) - at
+	var h []byte
+	switch {
+	case n < 126:
+		h = b[at-2 : at]
+		h[1] = byte(n)
+	case n < 1<<16:
+		h = b[at-4 : at]
+		h[1] = 126
+		binary.BigEndian.PutUint16(h[2:], uint16(n))
+	default:
+		h = b[at-10 : at]
+		h[1] = 127
+		binary.BigEndian.PutUint64(h[2:], uint64(n))
+	}
+	h[0] = 0x80 | opcode // FIN: the whole message in one frame
+	return b[at-len(h):]
+}
+
+// closeFrame is the close frame a connection ends with, telling the
+// client why.
+func closeFrame(code int, reason string) []byte {
+	payload := websocket.FormatCloseMessage(code, truncate(reason, 100))
+	return newControlMsg(opClose, payload).frame
 }

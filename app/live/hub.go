@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -79,6 +80,7 @@ type Hub struct {
 	polls     *pollRegistry
 	guard     *codeGuard
 	writePool sync.Pool // WebSocket write buffers, shared by all connections
+	flushers  flushers  // write WebSocket frames for every connection
 
 	clientsMu sync.Mutex
 	clients   map[*client]struct{} // every open connection, to close on stop
@@ -107,6 +109,7 @@ func NewHub(cfg Config) *Hub {
 		h.origins[o] = true
 	}
 	h.polls = newPollRegistry(h)
+	h.flushers = newFlushers(runtime.GOMAXPROCS(0))
 	h.guard = newCodeGuard()
 	if h.endedLinger <= 0 {
 		h.endedLinger = 10 * time.Minute
@@ -137,7 +140,13 @@ func (h *Hub) Start(ctx context.Context) error {
 		h.startActor(a)
 		h.log.Info("session restored", "session", rec.ID, "code", rec.Code, "state", a.sess.State(), "events", a.seq)
 	}
-	h.wg.Add(2)
+	h.wg.Add(2 + len(h.flushers))
+	for _, f := range h.flushers {
+		go func() {
+			defer h.wg.Done()
+			f.run(ctx)
+		}()
+	}
 	go func() {
 		defer h.wg.Done()
 		h.polls.sweep(ctx)
@@ -380,8 +389,11 @@ func (h *Hub) newClient(transport, remote string, instructor bool) *client {
 		transport:  transport,
 		remoteAddr: remote,
 		instructor: instructor,
-		queue:      make(chan *outMsg, queueLen(instructor)),
+		queueMax:   queueLen(instructor),
 		done:       make(chan struct{}),
+	}
+	if transport == TransportPolling {
+		c.queued = make(chan struct{}, 1)
 	}
 	h.metrics.connections.WithLabelValues(transport).Inc()
 	return c

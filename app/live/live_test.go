@@ -36,19 +36,19 @@ type testHub struct {
 	cancel context.CancelFunc
 }
 
-func newTestHub(t *testing.T) *testHub {
+func newTestHub(t testing.TB) *testHub {
 	t.Helper()
 	return startTestHub(t, t.TempDir())
 }
 
-func startTestHub(t *testing.T, dir string) *testHub {
+func startTestHub(t testing.TB, dir string) *testHub {
 	t.Helper()
 	return startTestHubWith(t, dir, nil)
 }
 
 // startTestHubWith is startTestHub with the hub's Config adjusted by tune
 // (shorter heartbeats, say).
-func startTestHubWith(t *testing.T, dir string, tune func(*Config)) *testHub {
+func startTestHubWith(t testing.TB, dir string, tune func(*Config)) *testHub {
 	t.Helper()
 	st, err := store.Open(context.Background(), dir)
 	if err != nil {
@@ -97,7 +97,7 @@ func testQuestions() []quiz.Question {
 	}
 }
 
-func (th *testHub) create(t *testing.T) SessionInfo {
+func (th *testHub) create(t testing.TB) SessionInfo {
 	t.Helper()
 	opts := session.DefaultOptions()
 	opts.SpeedPoints = false
@@ -110,7 +110,7 @@ func (th *testHub) create(t *testing.T) SessionInfo {
 
 // wsClient is a real WebSocket client over loopback.
 type wsClient struct {
-	t       *testing.T
+	t       testing.TB
 	conn    *websocket.Conn
 	lastSeq uint64
 	seen    []Envelope
@@ -118,7 +118,7 @@ type wsClient struct {
 	prefix  string
 }
 
-func (th *testHub) dial(t *testing.T, instructor bool) *wsClient {
+func (th *testHub) dial(t testing.TB, instructor bool) *wsClient {
 	t.Helper()
 	c, err := th.tryDial(instructor, "")
 	if err != nil {

@@ -138,25 +138,25 @@ func (h *Hub) ServePoll(w http.ResponseWriter, r *http.Request) {
 		pc.mu.Unlock()
 	}()
 
-	batch := make([]json.RawMessage, 0, 8)
 	timer := time.NewTimer(pollWait)
 	defer timer.Stop()
-	select {
-	case m := <-pc.c.queue:
-		batch = append(batch, m.data)
-	case <-pc.c.done:
-	case <-timer.C:
-	case <-r.Context().Done():
-		return
-	}
-	for len(batch) < pollMaxBatch {
+	msgs := pc.c.take(nil, pollMaxBatch)
+wait:
+	for len(msgs) == 0 {
 		select {
-		case m := <-pc.c.queue:
-			batch = append(batch, m.data)
-			continue
-		default:
+		case <-pc.c.queued:
+			msgs = pc.c.take(msgs, pollMaxBatch)
+		case <-pc.c.done:
+			break wait
+		case <-timer.C:
+			break wait
+		case <-r.Context().Done():
+			return
 		}
-		break
+	}
+	batch := make([]json.RawMessage, len(msgs))
+	for i, m := range msgs {
+		batch[i] = m.data
 	}
 	if len(batch) == 0 && pc.c.closed() {
 		pollError(w, http.StatusGone, "gone", "this channel is closed; open a new one")

@@ -7,6 +7,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -383,11 +384,14 @@ func (r *run) student(ctx context.Context, i int, p *peer) error {
 		switch env.Type {
 		case "question_opened":
 			var q struct {
-				QuestionID string `json:"question_id"`
-				Number     int    `json:"number"`
-				Round      int    `json:"round"`
+				QuestionID    string
+				Number, Round int
 			}
-			if json.Unmarshal(env.Data, &q) != nil || q.Number < 1 || q.Number > r.cfg.Questions {
+			var ok1, ok2, ok3 bool
+			q.QuestionID, ok1 = stringAfter(env.Data, "question_id")
+			q.Number, ok2 = numberAfter(env.Data, "number")
+			q.Round, ok3 = numberAfter(env.Data, "round")
+			if !ok1 || !ok2 || !ok3 || q.Number < 1 || q.Number > r.cfg.Questions {
 				continue
 			}
 			k := q.Number - 1
@@ -418,11 +422,7 @@ func (r *run) student(ctx context.Context, i int, p *peer) error {
 				r.dups.Add(1)
 				continue
 			}
-			var a struct {
-				OK bool `json:"ok"`
-			}
-			_ = json.Unmarshal(env.Data, &a)
-			if !a.OK {
+			if !bytes.HasPrefix(env.Data, []byte(`{"ok":true`)) {
 				continue
 			}
 			acked[env.ID] = true

@@ -1,0 +1,11 @@
+//go:build !unix
+
+package live
+
+import "syscall"
+
+// canWriteNow: on this system every write waits for the socket, on the
+// connection's own goroutine.
+const canWriteNow = false
+
+func writeNow(syscall.RawConn, [][]byte) (int, error) { return 0, nil }
