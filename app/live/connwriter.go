@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // connWriter writes a client's queue to its WebSocket. One writer at a
@@ -21,7 +22,8 @@ type connWriter struct {
 	raw     syscall.RawConn // nil where the socket cannot be written without blocking
 	c       *client
 	f       *flusher
-	flushed chan struct{} // closed after the close frame, when the socket is closed
+	full    prometheus.Counter // counts the times the socket was full
+	flushed chan struct{}      // closed after the close frame, when the socket is closed
 
 	// Owned by whoever holds the writing flag.
 	taken  []*outMsg // reused between batches
@@ -34,8 +36,8 @@ type connWriter struct {
 // frames, one write.
 const maxWriteBatch = 64
 
-func newConnWriter(conn *websocket.Conn, c *client, f *flusher) *connWriter {
-	w := &connWriter{conn: conn, net: conn.NetConn(), c: c, f: f, flushed: make(chan struct{})}
+func newConnWriter(conn *websocket.Conn, c *client, f *flusher, full prometheus.Counter) *connWriter {
+	w := &connWriter{conn: conn, net: conn.NetConn(), c: c, f: f, full: full, flushed: make(chan struct{})}
 	if sc, ok := w.net.(syscall.Conn); ok && canWriteNow {
 		if raw, err := sc.SyscallConn(); err == nil {
 			w.raw = raw
@@ -60,6 +62,7 @@ func (w *connWriter) wake() {
 // the connection to a goroutine of its own if the socket is full.
 func (w *connWriter) flush() {
 	if w.pump(false) {
+		w.full.Inc()
 		go w.runBlocking()
 	}
 }

@@ -148,10 +148,10 @@ func (h *Hub) serveConn(conn *websocket.Conn, c *client) {
 
 // openConn sets a new connection up: its writer and its heartbeat.
 func (h *Hub) openConn(conn *websocket.Conn, c *client) (*connWriter, *time.Timer) {
-	h.track(c)
 	conn.SetReadLimit(MaxMessageBytes)
-	w := newConnWriter(conn, c, h.flushers.of(c.id))
+	w := newConnWriter(conn, c, h.flushers.of(c.id), h.metrics.socketFull)
 	c.wake = w.wake
+	h.track(c) // from here on, stopping the hub may close c, which wakes w
 	// Every frame goes out through the connection's writer, never through
 	// gorilla's own write calls: those would interleave with ours. A ping
 	// is answered with a pong the writer sends; a close is answered by the
