@@ -7,15 +7,16 @@
 package loadtest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -102,13 +103,11 @@ type run struct {
 	lastAt []atomic.Int64 // per question: when the last student had it
 	got    []atomic.Int64 // per question: students who have it
 	acked  []atomic.Int64 // per question: answers acknowledged
-	// answerNow[k] is closed once every student has question k: students
-	// read first and answer after, so that delivery is measured without
-	// the answers competing with it, as a class reads before it answers.
-	answerNow []chan struct{}
-	latency   [][]float64 // per student goroutine's samples, merged at the end
-	acks      [][]float64
-	dups      atomic.Int64
+	// Per student, written only by the poller that reads that student;
+	// merged at the end.
+	latency [][]float64
+	acks    [][]float64
+	dups    atomic.Int64
 }
 
 // Run performs one load test.
@@ -127,10 +126,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	r.lastAt = make([]atomic.Int64, cfg.Questions)
 	r.got = make([]atomic.Int64, cfg.Questions)
 	r.acked = make([]atomic.Int64, cfg.Questions)
-	r.answerNow = make([]chan struct{}, cfg.Questions)
-	for k := range r.answerNow {
-		r.answerNow[k] = make(chan struct{})
-	}
+	r.latency = make([][]float64, cfg.Students)
+	r.acks = make([][]float64, cfg.Students)
 	if err := r.createSession(ctx); err != nil {
 		return Result{}, err
 	}
@@ -148,10 +145,19 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	hostc.acks = make(chan live.Envelope, 16)
 	go hostc.drain() // the host's inbox is read by its own goroutine
 
-	students, connectTime, err := r.connectAll(ctx)
+	pollers := make([]*poller, runtime.GOMAXPROCS(0))
+	for i := range pollers {
+		if pollers[i], err = newPoller(); err != nil {
+			return Result{}, err
+		}
+	}
+	students, connectTime, err := r.connectAll(ctx, pollers)
 	defer func() {
 		for _, s := range students {
-			s.conn.Close()
+			s.close()
+		}
+		for _, p := range pollers {
+			p.close()
 		}
 	}()
 	if err != nil {
@@ -163,12 +169,6 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	fmt.Fprintf(cfg.Progress, "  server memory: %.1f MiB before the students, %.1f MiB with them\n", memBefore/(1<<20), memAfter/(1<<20))
 
-	var g errgroup.Group
-	r.latency = make([][]float64, len(students))
-	r.acks = make([][]float64, len(students))
-	for i, s := range students {
-		g.Go(func() error { return r.student(ctx, i, s) })
-	}
 	var answering time.Duration
 	lastStudent := make([]float64, 0, cfg.Questions)
 	for k := range cfg.Questions {
@@ -180,8 +180,11 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			return Result{}, err
 		}
 		lastStudent = append(lastStudent, float64(r.lastAt[k].Load()-r.sentAt[k].Load())/1e6)
+		// Students read first and answer after, so that delivery is
+		// measured without the answers competing with it, as a class
+		// reads before it answers.
 		start := time.Now()
-		close(r.answerNow[k])
+		r.answerAll(students, k)
 		_ = r.await(ctx, fmt.Sprintf("question %d answers acknowledged", k+1), &r.acked[k], int64(len(students)))
 		answering += time.Since(start)
 		for _, cmd := range []string{"close", "reveal"} {
@@ -192,10 +195,6 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	}
 	answerTime := answering
 	_ = hostc.command("end", nil)
-	for _, s := range students {
-		s.conn.Close()
-	}
-	_ = g.Wait()
 
 	res := Result{Students: len(students), Questions: cfg.Questions, ConnectMS: ms(connectTime)}
 	var lat, acks []float64
@@ -218,7 +217,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		ackedTotal += r.acked[k].Load()
 	}
 	res.Unacked = int(int64(len(students)*cfg.Questions) - ackedTotal)
-	lost, dup, err := r.checkStored(ctx, students)
+	lost, dup, err := r.checkStored(ctx)
 	if err != nil {
 		return res, fmt.Errorf("check stored answers: %w", err)
 	}
@@ -312,10 +311,11 @@ func (r *run) dial(ctx context.Context, instructor bool) (*websocket.Conn, error
 	return conn, err
 }
 
-// connectAll connects and joins every student, Dialers at a time.
-func (r *run) connectAll(ctx context.Context) ([]*peer, time.Duration, error) {
+// connectAll connects and joins every student, Dialers at a time, and
+// hands each to a poller.
+func (r *run) connectAll(ctx context.Context, pollers []*poller) ([]*student, time.Duration, error) {
 	n := r.cfg.Students
-	out := make([]*peer, n)
+	out := make([]*student, n)
 	start := time.Now()
 	var done atomic.Int64
 	g, gctx := errgroup.WithContext(ctx)
@@ -340,96 +340,68 @@ func (r *run) connectAll(ctx context.Context) ([]*peer, time.Duration, error) {
 			time.Sleep(time.Until(due))
 		}
 		g.Go(func() error {
-			conn, err := r.dial(gctx, false)
+			s, err := r.dialStudent(gctx, i)
 			if err != nil {
 				return fmt.Errorf("student %d: %w", i, err)
 			}
-			p := newPeer(conn)
-			out[i] = p
-			if err := p.hello(r.code, live.RoleStudent, ""); err != nil {
-				return fmt.Errorf("student %d hello: %w", i, err)
+			out[i] = s
+			if err := s.join(r.code); err != nil {
+				return fmt.Errorf("student %d: %w", i, err)
 			}
-			if err := p.command("join", map[string]string{"nickname": fmt.Sprintf("s%05d", i)}); err != nil {
-				return fmt.Errorf("student %d join: %w", i, err)
-			}
-			if _, err := p.until("snapshot"); err != nil {
-				return fmt.Errorf("student %d snapshot: %w", i, err)
+			if err := pollers[i%len(pollers)].add(s); err != nil {
+				return fmt.Errorf("student %d: %w", i, err)
 			}
 			done.Add(1)
 			return nil
 		})
 	}
 	err := g.Wait()
-	var ok []*peer
-	for _, p := range out {
-		if p != nil {
-			ok = append(ok, p)
+	var ok []*student
+	for _, s := range out {
+		if s != nil {
+			ok = append(ok, s)
 		}
 	}
 	return ok, time.Since(start), err
 }
 
-// student plays every question: it notes when each arrives and answers it.
-func (r *run) student(ctx context.Context, i int, p *peer) error {
-	rng := rand.New(rand.NewPCG(uint64(i), 7))
-	pending := map[string]time.Time{} // command id -> sent
-	acked := map[string]bool{}
-	question := map[string]int{} // command id -> question index
-	for {
-		env, err := p.next()
-		if err != nil {
-			return nil // the connection closes at the end of the run
-		}
-		now := time.Now()
-		switch env.Type {
-		case "question_opened":
-			var q struct {
-				QuestionID    string
-				Number, Round int
-			}
-			var ok1, ok2, ok3 bool
-			q.QuestionID, ok1 = stringAfter(env.Data, "question_id")
-			q.Number, ok2 = numberAfter(env.Data, "number")
-			q.Round, ok3 = numberAfter(env.Data, "round")
-			if !ok1 || !ok2 || !ok3 || q.Number < 1 || q.Number > r.cfg.Questions {
-				continue
-			}
-			k := q.Number - 1
-			r.latency[i] = append(r.latency[i], float64(now.UnixNano()-r.sentAt[k].Load())/1e6)
-			r.got[k].Add(1)
-			storeMax(&r.lastAt[k], now.UnixNano())
-			select {
-			case <-r.answerNow[k]:
-			case <-ctx.Done():
-				return nil
-			}
-			if r.cfg.Spread > 0 {
-				time.Sleep(time.Duration(rng.Int64N(int64(r.cfg.Spread))))
-			}
-			choice := []string{"a", "b", "c", "d"}[rng.IntN(4)]
-			id := p.nextID()
-			pending[id] = time.Now()
-			question[id] = k
-			if err := p.send("answer", id, map[string]any{"question_id": q.QuestionID, "round": q.Round, "choices": []string{choice}}); err != nil {
-				return nil
-			}
-		case "ack":
-			sent, ok := pending[env.ID]
-			if !ok {
-				continue
-			}
-			if acked[env.ID] {
-				r.dups.Add(1)
-				continue
-			}
-			if !bytes.HasPrefix(env.Data, []byte(`{"ok":true`)) {
-				continue
-			}
-			acked[env.ID] = true
-			r.acks[i] = append(r.acks[i], float64(now.Sub(sent).Microseconds())/1000)
-			r.acked[question[env.ID]].Add(1)
+// answerAll has every student answer question k: all at once, or each at
+// a random moment within Spread. A few goroutines send them all, in the
+// order they are due; it returns once they are sent, while the
+// acknowledgements come in on the pollers.
+func (r *run) answerAll(students []*student, k int) {
+	type due struct {
+		s  *student
+		at time.Time
+	}
+	now := time.Now()
+	order := make([]due, len(students))
+	for i, s := range students {
+		order[i] = due{s: s, at: now}
+		if r.cfg.Spread > 0 {
+			rng := rand.New(rand.NewPCG(uint64(s.i), uint64(k)))
+			order[i].at = now.Add(time.Duration(rng.Int64N(int64(r.cfg.Spread))))
 		}
 	}
+	sort.Slice(order, func(a, b int) bool { return order[a].at.Before(order[b].at) })
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				j := int(next.Add(1)) - 1
+				if j >= len(order) {
+					return
+				}
+				time.Sleep(time.Until(order[j].at))
+				rng := rand.New(rand.NewPCG(uint64(order[j].s.i), 7+uint64(k)))
+				// A failed send leaves the answer unacknowledged, which
+				// the result reports.
+				_ = order[j].s.answer(k, []string{"a", "b", "c", "d"}[rng.IntN(4)])
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func storeMax(a *atomic.Int64, v int64) {

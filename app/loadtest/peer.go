@@ -44,14 +44,22 @@ func randomPrefix() string {
 }
 
 func (p *peer) send(typ, id string, data any) error {
-	raw, err := json.Marshal(data)
+	env, err := encodeEnvelope(typ, id, data)
 	if err != nil {
 		return err
 	}
 	p.sendMu.Lock()
 	defer p.sendMu.Unlock()
 	_ = p.conn.SetWriteDeadline(time.Now().Add(30 * time.Second))
-	return p.conn.WriteJSON(live.Envelope{Type: typ, ID: id, Data: raw})
+	return p.conn.WriteMessage(websocket.TextMessage, env)
+}
+
+func encodeEnvelope(typ, id string, data any) ([]byte, error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(live.Envelope{Type: typ, ID: id, Data: raw})
 }
 
 // next reads one envelope, answering pings as a browser does.

@@ -107,7 +107,7 @@ func (r *run) serverMemory(ctx context.Context) (float64, error) {
 
 // checkStored compares what the server stored with what it acknowledged:
 // every acknowledged answer must be there, and none twice.
-func (r *run) checkStored(ctx context.Context, students []*peer) (lost, duplicated int, err error) {
+func (r *run) checkStored(ctx context.Context) (lost, duplicated int, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+"/api/sessions/"+r.id+"/results", nil)
 	if err != nil {
 		return 0, 0, err
