@@ -43,6 +43,10 @@ type actorMsg struct {
 	hello hello
 	query func(*actor)
 	done  chan struct{}
+	// answer is an answer's data, decoded on the connection's goroutine
+	// (see Hub.receive); nil with answerErr when it did not decode.
+	answer    *clientAnswer
+	answerErr error
 }
 
 // hello is the data of the first message of a connection.
@@ -251,7 +255,7 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 	var recs []store.Command
 	for _, m := range batch {
 		if m.kind == msgCommand {
-			p, rec := a.command(m.c, m.env)
+			p, rec := a.command(m)
 			pend = append(pend, p)
 			if rec != nil {
 				recs = append(recs, *rec)
@@ -277,7 +281,8 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 }
 
 // command applies one client command in memory and says what to store.
-func (a *actor) command(c *client, env Envelope) (pending, *store.Command) {
+func (a *actor) command(m actorMsg) (pending, *store.Command) {
+	c, env := m.c, m.env
 	p := pending{c: c, id: env.ID}
 	switch {
 	case !c.attached:
@@ -293,20 +298,36 @@ func (a *actor) command(c *client, env Envelope) (pending, *store.Command) {
 		p.result = a.joinResult(c.participantID)
 		return p, nil
 	}
-	payload, err := storedPayload(c, env)
-	if err != nil {
-		p.err = err
-		return p, nil
-	}
-	if env.Type == "join" {
-		if id := a.joins[joinKey(payload)]; id != "" {
-			// A join retried after its acknowledgement was lost.
-			p.result, p.joined = a.joinResult(id), id
+	var (
+		payload []byte
+		res     applied
+		err     error
+		now     = a.hub.now()
+	)
+	if env.Type == "answer" {
+		// The busiest command skips decoding what it just encoded: it
+		// is applied from the same struct that is stored.
+		var ap answerPayload
+		if ap, err = answerOf(c, env, m.answer, m.answerErr); err == nil {
+			if payload, err = json.Marshal(ap); err == nil {
+				res, err = applyAnswer(a.sess, ap, now)
+			}
+		}
+	} else {
+		payload, err = storedPayload(c, env)
+		if err != nil {
+			p.err = err
 			return p, nil
 		}
+		if env.Type == "join" {
+			if id := a.joins[joinKey(payload)]; id != "" {
+				// A join retried after its acknowledgement was lost.
+				p.result, p.joined = a.joinResult(id), id
+				return p, nil
+			}
+		}
+		res, err = apply(a.sess, env.Type, payload, now)
 	}
-	now := a.hub.now()
-	res, err := apply(a.sess, env.Type, payload, now)
 	if err != nil {
 		p.err = err
 		return p, nil

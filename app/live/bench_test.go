@@ -1,11 +1,14 @@
 package live
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"runtime"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"netstudy/app/quiz"
 	"netstudy/app/session"
@@ -91,4 +94,66 @@ func BenchmarkIdleStudentMemory(b *testing.B) {
 		th.stop()
 		b.StartTimer()
 	}
+}
+
+// BenchmarkActorAnswers10k measures the session's own goroutine taking a
+// class's answers to one question: applying them, storing them in SQLite
+// (a real file) and queueing the acknowledgements, in batches of maxBatch
+// as under load. The sockets, and the decoding the connections' own
+// goroutines do, are not included.
+func BenchmarkActorAnswers10k(b *testing.B) {
+	const students = 10000
+	ctx := context.Background()
+	answer := []byte(`{"question_id":"q1","round":1,"choices":["a"]}`)
+	for n := range b.N {
+		b.StopTimer()
+		th := startTestHub(b, b.TempDir())
+		info := th.create(b)
+		a, _ := th.hub.actorByID(info.ID)
+		host := th.hub.newClient(TransportWebSocket, "127.0.0.1", true)
+		clients := make([]*client, students)
+		msgs := make([]actorMsg, 0, students)
+		for i := range clients {
+			c := th.hub.newClient(TransportWebSocket, "127.0.0.1", false)
+			c.queueMax = 1 << 20 // nobody reads these queues
+			clients[i] = c
+			msgs = append(msgs, actorMsg{kind: msgCommand, c: c, env: Envelope{Type: "join", ID: fmt.Sprintf("j%d", i), Data: []byte(fmt.Sprintf(`{"nickname":"s%05d"}`, i))}})
+		}
+		err := a.do(ctx, func(a *actor) {
+			host.attached, host.role = true, RoleHost
+			a.hosts[host] = struct{}{}
+			for _, c := range clients {
+				c.attached, c.role = true, RoleStudent
+				a.students[c] = struct{}{}
+			}
+			for i := 0; i < len(msgs); i += maxBatch {
+				a.handle(ctx, msgs[i:min(i+maxBatch, len(msgs))])
+			}
+			a.handle(ctx, []actorMsg{{kind: msgCommand, c: host, env: Envelope{Type: "ask_next", ID: "ask"}}})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		msgs = msgs[:0]
+		for i, c := range clients {
+			// Decoded as the connections' goroutines decode them.
+			msgs = append(msgs, commandMsg(c, Envelope{Type: "answer", ID: fmt.Sprintf("a%d-%d", n, i), Data: answer}))
+		}
+		b.StartTimer()
+		err = a.do(ctx, func(a *actor) {
+			for i := 0; i < len(msgs); i += maxBatch {
+				a.handle(ctx, msgs[i:min(i+maxBatch, len(msgs))])
+			}
+		})
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got := testutil.ToFloat64(th.hub.metrics.stored); got < 2*students {
+			b.Fatalf("%v commands stored, want joins and answers", got)
+		}
+		th.stop()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*students), "ns/answer")
 }

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -150,11 +151,7 @@ func apply(s *session.Session, kind string, payload []byte, now time.Time) (appl
 		if err := json.Unmarshal(payload, &p); err != nil {
 			return applied{}, fmt.Errorf("answer payload: %w", err)
 		}
-		res, evs, err := s.AnswerQuestion(p.ParticipantID, p.CommandID, p.QuestionID, p.Round, p.Answer, now)
-		if err != nil {
-			return applied{}, err
-		}
-		return applied{result: res, events: evs, record: len(evs) > 0}, nil
+		return applyAnswer(s, p, now)
 	case "ask_next":
 		evs, err = s.AskNext(now)
 	case "ask_typed":
@@ -209,6 +206,45 @@ func apply(s *session.Session, kind string, payload []byte, now time.Time) (appl
 	return applied{events: evs, record: true}, nil
 }
 
+// applyAnswer is apply for an answer already decoded.
+func applyAnswer(s *session.Session, p answerPayload, now time.Time) (applied, error) {
+	res, evs, err := s.AnswerQuestion(p.ParticipantID, p.CommandID, p.QuestionID, p.Round, p.Answer, now)
+	if err != nil {
+		return applied{}, err
+	}
+	return applied{result: res, events: evs, record: len(evs) > 0}, nil
+}
+
+// decodeAnswer decodes an answer command's data.
+func decodeAnswer(data []byte) (*clientAnswer, error) {
+	var d clientAnswer
+	if err := strictJSON(data, &d); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// answerOf is the stored form of an answer: d is its data, already
+// decoded, or nil to decode it here (decodeErr says why it would not).
+func answerOf(c *client, env Envelope, d *clientAnswer, decodeErr error) (answerPayload, error) {
+	if c.participantID == "" {
+		return answerPayload{}, session.ErrNotParticipant
+	}
+	if decodeErr != nil {
+		return answerPayload{}, decodeErr
+	}
+	if d == nil {
+		var err error
+		if d, err = decodeAnswer(env.Data); err != nil {
+			return answerPayload{}, err
+		}
+	}
+	return answerPayload{
+		ParticipantID: c.participantID, CommandID: env.ID, QuestionID: d.QuestionID, Round: d.Round,
+		Answer: quiz.Answer{Choices: d.Choices, Text: d.Text},
+	}, nil
+}
+
 // storedPayload turns a client command into the payload that is stored and
 // applied: the sender's identity is added by the server, never taken from
 // the client.
@@ -223,17 +259,11 @@ func storedPayload(c *client, env Envelope) ([]byte, error) {
 		}
 		return json.Marshal(joinPayload{Nickname: d.Nickname, CommandID: env.ID})
 	case "answer":
-		if c.participantID == "" {
-			return nil, session.ErrNotParticipant
-		}
-		var d clientAnswer
-		if err := strictJSON(env.Data, &d); err != nil {
+		ap, err := answerOf(c, env, nil, nil)
+		if err != nil {
 			return nil, err
 		}
-		return json.Marshal(answerPayload{
-			ParticipantID: c.participantID, CommandID: env.ID, QuestionID: d.QuestionID, Round: d.Round,
-			Answer: quiz.Answer{Choices: d.Choices, Text: d.Text},
-		})
+		return json.Marshal(ap)
 	case "ask_typed":
 		var d struct {
 			Question ClientQuestion `json:"question"`
@@ -272,7 +302,7 @@ func strictJSON(data []byte, v any) error {
 	if len(data) == 0 {
 		data = []byte("{}")
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return protocolErr("bad_data", "the message's data does not fit its type: %v", err)

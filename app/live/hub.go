@@ -446,8 +446,19 @@ func (h *Hub) receive(c *client, env Envelope) error {
 	if a == nil {
 		return protocolErr("hello_first", "say hello before sending commands")
 	}
-	a.post(actorMsg{kind: msgCommand, c: c, env: env})
+	a.post(commandMsg(c, env))
 	return nil
+}
+
+// commandMsg is a command for the actor. An answer's data is decoded here,
+// on the connection's own goroutine, so that a class answering at once is
+// decoded on every core rather than on the session's single goroutine.
+func commandMsg(c *client, env Envelope) actorMsg {
+	m := actorMsg{kind: msgCommand, c: c, env: env}
+	if env.Type == "answer" {
+		m.answer, m.answerErr = decodeAnswer(env.Data)
+	}
+	return m
 }
 
 // gone tells the client's session that its connection ended.

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -146,20 +147,41 @@ func (s *Store) Append(ctx context.Context, cmds []Command) error {
 		return fmt.Errorf("append: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO commands (session_id, seq, kind, at, payload) VALUES (?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("append: %w", err)
-	}
-	defer stmt.Close()
-	for _, c := range cmds {
-		if _, err := stmt.ExecContext(ctx, c.SessionID, c.Seq, c.Kind, c.At.UnixMicro(), c.Payload); err != nil {
-			return fmt.Errorf("append %s #%d: %w", c.SessionID, c.Seq, err)
+	// Many rows per INSERT: each statement costs a round through
+	// database/sql and the driver, which a class's burst of answers
+	// would otherwise pay once per answer.
+	for len(cmds) > 0 {
+		chunk := cmds[:min(len(cmds), rowsPerInsert)]
+		cmds = cmds[len(chunk):]
+		args := make([]any, 0, 5*len(chunk))
+		for _, c := range chunk {
+			args = append(args, c.SessionID, c.Seq, c.Kind, c.At.UnixMicro(), c.Payload)
+		}
+		if _, err := tx.ExecContext(ctx, insertCommands(len(chunk)), args...); err != nil {
+			return fmt.Errorf("append %s #%d to #%d: %w", chunk[0].SessionID, chunk[0].Seq, chunk[len(chunk)-1].Seq, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("append: commit: %w", err)
 	}
 	return nil
+}
+
+// rowsPerInsert keeps a statement's parameters (five a row) well under
+// SQLite's limit of 32,766.
+const rowsPerInsert = 512
+
+// insertCommands is an INSERT of n commands.
+func insertCommands(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO commands (session_id, seq, kind, at, payload) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(?,?,?,?,?)")
+	}
+	return b.String()
 }
 
 // EndSession records when a session ended.
