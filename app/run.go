@@ -45,7 +45,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	log := newLogger(cfg.LogFormat, stderr)
+	logOut := newBatchedWriter(stderr)
+	defer logOut.Flush() // the last lines, once everything has stopped
+	log := newLogger(cfg.LogFormat, logOut)
 
 	contentFS, err := openContent(cfg.ContentDir)
 	if err != nil {
@@ -105,6 +107,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer hub.Wait()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		logOut.flushEvery(ctx, logFlushEvery)
+	}()
 	if cfg.ContentDir != "" {
 		wg.Add(1)
 		go func() {
@@ -148,11 +155,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-func newLogger(format string, w io.Writer) *slog.Logger {
+func newLogger(format string, w *batchedWriter) *slog.Logger {
+	var h slog.Handler = slog.NewTextHandler(w, nil)
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		h = slog.NewJSONHandler(w, nil)
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(flushOnWarn{h, w})
 }
 
 // openContent returns the shipped content, or the folder given with

@@ -598,7 +598,7 @@ func (a *actor) attach(c *client, h hello) {
 	if h.Role != RoleStudent || c.participantID != "" {
 		resume = "replay"
 		if evs, ok := a.hist.since(h.LastSeq, a.seq); ok && h.LastSeq > 0 {
-			c.sendNow("welcome", "", 0, a.welcome(c, resume))
+			a.sendWelcome(c, resume)
 			for _, e := range evs {
 				if reaches(e.audience, c) {
 					c.send(e.msg)
@@ -613,9 +613,19 @@ func (a *actor) attach(c *client, h hello) {
 		resume = "snapshot"
 		a.hub.metrics.resumes.WithLabelValues("snapshot").Inc()
 	}
-	c.sendNow("welcome", "", 0, a.welcome(c, resume))
+	a.sendWelcome(c, resume)
 	if resume == "snapshot" {
 		a.sendSnapshot(c)
+	}
+}
+
+// sendWelcome welcomes a client that said hello, with a first ping right
+// behind, so that the dashboard has its round-trip time at once: queued
+// together, the two go out in one write.
+func (a *actor) sendWelcome(c *client, resume string) {
+	c.sendNow("welcome", "", 0, a.welcome(c, resume))
+	if c.transport == TransportWebSocket {
+		c.send(a.hub.pingMessage())
 	}
 }
 

@@ -168,7 +168,6 @@ func (h *Hub) openConn(conn *websocket.Conn, c *client) (*connWriter, *time.Time
 			ping.Reset(h.heartbeat.every)
 		}
 	})
-	c.send(h.pingMessage()) // an early ping gives the dashboard an RTT at once
 	return w, ping
 }
 
