@@ -63,36 +63,40 @@ func BenchmarkFanout10k(b *testing.B) {
 }
 
 // BenchmarkIdleStudentMemory connects students over real WebSocket
-// connections, has each say hello and join, and reports what an idle one
-// costs the server in goroutine stack: the figure that decides how many
-// students fit in memory (see serveConn). The clients run in this process
-// but have no goroutines, so the stack is the server's alone.
+// connections, has each say hello and join, and reports the goroutines
+// and goroutine stack an idle one costs the server, read by pollers and
+// read by a goroutine each. The clients run in this process but have no
+// goroutines, so these figures are the server's alone.
 func BenchmarkIdleStudentMemory(b *testing.B) {
-	const students = 500
-	for range b.N {
-		b.StopTimer()
-		th := startTestHub(b, b.TempDir())
-		info := th.create(b)
-		b.StartTimer()
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		goroutines := runtime.NumGoroutine()
-		for i := range students {
-			c := th.dial(b, false)
-			c.hello(info.Code, RoleStudent, "")
-			c.join(fmt.Sprintf("s%d", i))
-			c.expect("snapshot", "")
-		}
-		for range 3 { // stacks shrink at collections
-			runtime.GC()
-		}
-		runtime.ReadMemStats(&after)
-		b.ReportMetric(float64(after.StackInuse-before.StackInuse)/students, "stack-B/student")
-		b.ReportMetric(float64(runtime.NumGoroutine()-goroutines)/students, "goroutines/student")
-		b.StopTimer()
-		th.stop()
-		b.StartTimer()
+	for _, goroutines := range []bool{false, true} {
+		b.Run(fmt.Sprintf("goroutines=%v", goroutines), func(b *testing.B) {
+			const students = 500
+			for range b.N {
+				b.StopTimer()
+				th := startTestHubWith(b, b.TempDir(), func(c *Config) { c.ReadWithGoroutines = goroutines })
+				info := th.create(b)
+				b.StartTimer()
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				running := runtime.NumGoroutine()
+				for i := range students {
+					c := th.dial(b, false)
+					c.hello(info.Code, RoleStudent, "")
+					c.join(fmt.Sprintf("s%d", i))
+					c.expect("snapshot", "")
+				}
+				for range 3 { // stacks shrink at collections
+					runtime.GC()
+				}
+				runtime.ReadMemStats(&after)
+				b.ReportMetric(float64(int64(after.StackInuse)-int64(before.StackInuse))/students, "stack-B/student")
+				b.ReportMetric(float64(runtime.NumGoroutine()-running)/students, "goroutines/student")
+				b.StopTimer()
+				th.stop()
+				b.StartTimer()
+			}
+		})
 	}
 }
 

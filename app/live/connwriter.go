@@ -17,13 +17,13 @@ import (
 // waits with a deadline, and gives the connection back to the flusher once
 // it has caught up.
 type connWriter struct {
-	conn    *websocket.Conn
 	net     net.Conn
 	raw     syscall.RawConn // nil where the socket cannot be written without blocking
 	c       *client
 	f       *flusher
 	full    prometheus.Counter // counts the times the socket was full
 	flushed chan struct{}      // closed after the close frame, when the socket is closed
+	ended   func()             // if set, called then: the connection's teardown
 
 	// Owned by whoever holds the writing flag.
 	taken  []*outMsg // reused between batches
@@ -36,8 +36,8 @@ type connWriter struct {
 // frames, one write.
 const maxWriteBatch = 64
 
-func newConnWriter(conn *websocket.Conn, c *client, f *flusher, full prometheus.Counter) *connWriter {
-	w := &connWriter{conn: conn, net: conn.NetConn(), c: c, f: f, full: full, flushed: make(chan struct{})}
+func newConnWriter(nc net.Conn, c *client, f *flusher, full prometheus.Counter) *connWriter {
+	w := &connWriter{net: nc, c: c, f: f, full: full, flushed: make(chan struct{})}
 	if sc, ok := w.net.(syscall.Conn); ok && canWriteNow {
 		if raw, err := sc.SyscallConn(); err == nil {
 			w.raw = raw
@@ -159,6 +159,9 @@ func consume(frames [][]byte, n int) [][]byte {
 
 // end closes the socket, which also ends the reader.
 func (w *connWriter) end() {
-	w.conn.Close()
+	w.net.Close()
 	close(w.flushed)
+	if w.ended != nil {
+		w.ended()
+	}
 }

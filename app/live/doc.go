@@ -73,13 +73,16 @@
 //
 // # Transports
 //
-// WebSocket: GET /live, upgraded after the Origin check. One reading
-// goroutine per connection. Every outgoing message goes through a bounded
-// queue; a few flushers (one per processor) write the queues without
-// blocking, several frames to a write, and a connection whose socket is
-// full waits for it on a goroutine of its own. A client whose queue is
-// full is disconnected (it catches up on resume) rather than slowing
-// anyone else.
+// WebSocket: GET /live, upgraded after the Origin check. On Linux no
+// goroutine waits on a connection: a few read pollers (epoll, one per
+// processor) read every socket that has bytes and cut them into frames;
+// elsewhere a goroutine per connection reads. Every outgoing message goes
+// through a bounded queue; a few flushers (one per processor) write the
+// queues without blocking, several frames to a write, and a connection
+// whose socket is full waits for it on a goroutine of its own. A client
+// whose queue is full is disconnected (it catches up on resume) rather
+// than slowing anyone else. A client that sends nothing, not even a pong,
+// for the read timeout is closed.
 //
 // Long polling: POST /live/poll opens a channel and returns {"cid":…};
 // GET /live/poll?cid=… returns a JSON array of envelopes, waiting up to

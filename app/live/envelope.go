@@ -118,6 +118,7 @@ func newControlMsg(opcode int, payload []byte) *outMsg {
 const (
 	opText  = 0x1
 	opClose = 0x8
+	opPong  = 0xA
 )
 
 // frameAt writes the header of a final, unmasked frame (the kind a server

@@ -52,6 +52,10 @@ type Config struct {
 	// and 35 s): a connection that sends nothing, not even a pong, for
 	// ReadTimeout is dead and closed.
 	PingEvery, ReadTimeout time.Duration
+	// ReadWithGoroutines reads every WebSocket on a goroutine of its own,
+	// as on systems without epoll, instead of with read pollers; tests use
+	// it to cover that path.
+	ReadWithGoroutines bool
 }
 
 // Hub owns every running session (one actor goroutine each) and the
@@ -67,6 +71,8 @@ type Hub struct {
 	// endedLinger: see Config.EndedLinger.
 	endedLinger time.Duration
 	heartbeat   struct{ every, timeout time.Duration }
+	// readWithGoroutines: see Config.ReadWithGoroutines.
+	readWithGoroutines bool
 
 	mu     sync.Mutex
 	ctx    context.Context
@@ -79,8 +85,9 @@ type Hub struct {
 	clientSeq atomic.Uint64
 	polls     *pollRegistry
 	guard     *codeGuard
-	writePool sync.Pool // WebSocket write buffers, shared by all connections
-	flushers  flushers  // write WebSocket frames for every connection
+	writePool sync.Pool     // WebSocket write buffers, shared by all connections
+	flushers  flushers      // write WebSocket frames for every connection
+	readers   []*readPoller // read WebSocket connections; none: a goroutine each
 
 	clientsMu sync.Mutex
 	clients   map[*client]struct{} // every open connection, to close on stop
@@ -115,6 +122,7 @@ func NewHub(cfg Config) *Hub {
 		h.endedLinger = 10 * time.Minute
 	}
 	h.heartbeat.every, h.heartbeat.timeout = cmp.Or(cfg.PingEvery, pingEvery), cmp.Or(cfg.ReadTimeout, readTimeout)
+	h.readWithGoroutines = cfg.ReadWithGoroutines
 	return h
 }
 
@@ -139,6 +147,22 @@ func (h *Hub) Start(ctx context.Context) error {
 		}
 		h.startActor(a)
 		h.log.Info("session restored", "session", rec.ID, "code", rec.Code, "state", a.sess.State(), "events", a.seq)
+	}
+	if !h.readWithGoroutines {
+		readers, err := newReadPollers(runtime.GOMAXPROCS(0))
+		if err != nil {
+			h.log.Info("every WebSocket is read by a goroutine of its own", "why", err)
+		}
+		h.mu.Lock()
+		h.readers = readers
+		h.mu.Unlock()
+		h.wg.Add(len(readers))
+		for _, p := range readers {
+			go func() {
+				defer h.wg.Done()
+				p.run(ctx)
+			}()
+		}
 	}
 	h.wg.Add(2 + len(h.flushers))
 	for _, f := range h.flushers {
@@ -187,6 +211,17 @@ func (h *Hub) Wait() {
 	h.stopping = true
 	h.mu.Unlock()
 	h.wg.Wait()
+}
+
+// readPollerFor returns the read poller for a new connection, or nil
+// where connections are read by goroutines.
+func (h *Hub) readPollerFor(id uint64) *readPoller {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.readers) == 0 {
+		return nil
+	}
+	return h.readers[id%uint64(len(h.readers))]
 }
 
 // addWorker counts one more goroutine the hub owns, unless the hub is

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -98,86 +99,118 @@ func (h *Hub) ServeWebSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	c := h.newClient(TransportWebSocket, remoteIP(r), instructor)
 	c.peerAddr, c.localAddr = peer, local
+	if p := h.readPollerFor(c.id); p != nil {
+		h.pollConn(p, conn, c)
+		return
+	}
 	go h.serveConn(conn, c)
 }
 
-// serveConn is a connection's only goroutine, for as long as it lives: it
-// reads. Writes happen on the hub's flushers (see connWriter), so a
-// broadcast starts no goroutine.
-//
-// An idle student's goroutine waits in a read, and its stack is most of
-// what the student costs the server. The runtime halves a stack at a
-// collection only while less than a quarter of it is in use, so the depth
-// at which this goroutine waits decides whether it keeps 8 KiB or 4 KiB:
-// the loop runs in this function, directly under the goroutine's start,
-// and setting up and tearing down happen in calls that have returned by
-// the time it waits. BenchmarkIdleStudentMemory watches the figure.
-func (h *Hub) serveConn(conn *websocket.Conn, c *client) {
-	defer h.wg.Done()
-	w, ping := h.openConn(conn, c)
-	limiter := newFloodLimiter()
-	strikes := 0
-	reason := ""
-	for reason == "" {
-		_ = conn.SetReadDeadline(time.Now().Add(h.heartbeat.timeout))
-		typ, r, err := conn.NextReader()
-		var data []byte
-		if err == nil {
-			data, err = io.ReadAll(r)
-		}
-		if err != nil {
-			reason = readError(c, err)
-			break
-		}
-		if !limiter.Allow() {
-			c.sendNow("error", "", 0, protocolErr("flood", "too many messages; slow down"))
-			strikes++
-		} else if typ != websocket.TextMessage {
-			c.sendNow("error", "", 0, protocolErr("bad_frame", "send JSON text frames"))
-			strikes++
-		} else if err := h.handleFrame(c, data); err != nil {
-			strikes++
-		}
-		if strikes >= maxStrikes {
-			reason = "too many bad messages"
-			c.close(reason)
-		}
+// pollConn hands a connection to a read poller: from now on no goroutine
+// waits on it. Gorilla's connection, with its buffers, is dropped: frames
+// are read by wsConn and written by connWriter. The connection ends when
+// its writer has said goodbye (closePolled).
+func (h *Hub) pollConn(p *readPoller, conn *websocket.Conn, c *client) {
+	r := h.openConn(conn.NetConn(), c, p)
+	err := errors.New("not a socket")
+	if r.raw != nil {
+		err = p.add(r)
 	}
-	h.closeConn(c, w, ping, reason)
+	if err != nil {
+		c.close("read error")
+	}
 }
 
-// openConn sets a new connection up: its writer and its heartbeat.
-func (h *Hub) openConn(conn *websocket.Conn, c *client) (*connWriter, *time.Timer) {
+// closePolled tears a polled connection down once its writer has ended.
+func (h *Hub) closePolled(p *readPoller, r *wsConn) {
+	defer h.wg.Done()
+	p.forget(r)
+	reason, _ := r.c.reason.Load().(string)
+	h.gone(r.c, reason)
+	r.ping.Stop()
+	h.untrack(r.c)
+}
+
+// serveConn runs a connection on a goroutine of its own, which reads it
+// with gorilla: where there is no read poller (see readPoller). Writes
+// happen on the hub's flushers (see connWriter) all the same.
+//
+// The runtime halves a goroutine's stack at a collection only while less
+// than a quarter of it is in use, so the depth at which this goroutine
+// waits decides whether it keeps 8 KiB or 4 KiB: the loop runs in this
+// function, directly under the goroutine's start, and setting up and
+// tearing down happen in calls that have returned by the time it waits.
+func (h *Hub) serveConn(conn *websocket.Conn, c *client) {
+	defer h.wg.Done()
+	r := h.openConn(conn.NetConn(), c, nil)
 	conn.SetReadLimit(MaxMessageBytes)
-	w := newConnWriter(conn, c, h.flushers.of(c.id), h.metrics.socketFull)
-	c.wake = w.wake
-	h.track(c) // from here on, stopping the hub may close c, which wakes w
 	// Every frame goes out through the connection's writer, never through
 	// gorilla's own write calls: those would interleave with ours. A ping
 	// is answered with a pong the writer sends; a close is answered by the
 	// writer's goodbye once the read loop has ended.
 	conn.SetPingHandler(func(data string) error {
-		c.send(newControlMsg(websocket.PongMessage, []byte(data)))
+		c.send(newControlMsg(opPong, []byte(data)))
 		return nil
 	})
 	conn.SetCloseHandler(func(int, string) error { return nil })
-	// Heartbeats: a timer, not a goroutine, between pings.
-	var ping *time.Timer
-	ping = time.AfterFunc(h.heartbeat.every, func() {
-		if c.send(h.pingMessage()) {
-			ping.Reset(h.heartbeat.every)
+	reason := ""
+	for reason == "" {
+		_ = conn.SetReadDeadline(time.Now().Add(h.heartbeat.timeout))
+		typ, rd, err := conn.NextReader()
+		var data []byte
+		if err == nil {
+			data, err = io.ReadAll(rd)
 		}
-	})
-	return w, ping
+		if err != nil {
+			reason = readError(c, err)
+			break
+		}
+		reason = r.deliver(typ == websocket.TextMessage, data)
+	}
+	h.closeConn(r, reason)
+}
+
+// openConn sets a new connection up: its writer and its heartbeat, and,
+// for a connection read by a poller (p), its teardown once the writer has
+// ended. All of it is in place before the hub knows of the connection,
+// since stopping the hub may close it at once.
+func (h *Hub) openConn(nc net.Conn, c *client, p *readPoller) *wsConn {
+	r := &wsConn{h: h, c: c, limiter: newFloodLimiter()}
+	r.lastRead.Store(time.Now().UnixNano())
+	r.w = newConnWriter(nc, c, h.flushers.of(c.id), h.metrics.socketFull)
+	c.wake = r.w.wake
+	if p != nil {
+		if sc, ok := nc.(syscall.Conn); ok {
+			r.raw, _ = sc.SyscallConn()
+		}
+		r.w.ended = func() { go h.closePolled(p, r) }
+	}
+	// Heartbeats: a timer, not a goroutine, between pings.
+	r.ping = time.AfterFunc(h.heartbeat.every, r.heartbeat)
+	h.track(c) // from here on, stopping the hub may close c, which wakes w
+	return r
+}
+
+// heartbeat pings the client, and closes a polled connection that has
+// sent nothing, not even a pong, for the read timeout. (A connection read
+// by a goroutine has a read deadline instead.)
+func (r *wsConn) heartbeat() {
+	if r.raw != nil && time.Since(time.Unix(0, r.lastRead.Load())) > r.h.heartbeat.timeout {
+		r.c.close("no heartbeat")
+		return
+	}
+	if r.c.send(r.h.pingMessage()) {
+		r.ping.Reset(r.h.heartbeat.every)
+	}
 }
 
 // closeConn ends a connection whose reading stopped for reason, once its
 // writer has said goodbye.
-func (h *Hub) closeConn(c *client, w *connWriter, ping *time.Timer, reason string) {
-	h.gone(c, reason) // closing the client wakes the writer to say goodbye
-	ping.Stop()
-	<-w.flushed
-	h.untrack(c)
+func (h *Hub) closeConn(r *wsConn, reason string) {
+	h.gone(r.c, reason) // closing the client wakes the writer to say goodbye
+	r.ping.Stop()
+	<-r.w.flushed
+	h.untrack(r.c)
 }
 
 // readError says why reading a connection failed, for the logs and the
