@@ -195,3 +195,22 @@ func TestBrowsableAddress(t *testing.T) {
 		}
 	}
 }
+
+// A setting that fails once the server's goroutines have started (here the
+// profiler's address) must end run with the error, not leave it waiting
+// for goroutines that nobody told to stop.
+func TestRunReturnsOnALateError(t *testing.T) {
+	done := make(chan error, 1)
+	go func() {
+		args := []string{"--addr", "127.0.0.1:0", "--data", t.TempDir(), "--content", t.TempDir(), "--pprof-addr", "127.0.0.1:99999"}
+		done <- run(context.Background(), args, func(string) string { return "" }, io.Discard, io.Discard)
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "pprof") {
+			t.Fatalf("run returned %v, want the profiler's error", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run did not return after the profiler failed to listen")
+	}
+}

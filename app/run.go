@@ -87,9 +87,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 
+	// On every return, early or not, the goroutines below are told to
+	// stop before they are waited for.
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(ctx)
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	if cfg.ContentDir != "" {
+		// Watching starts before the server says it is serving: an edit
+		// made from then on is seen.
+		if watcher, err := cat.Watch(cfg.ContentDir); err != nil {
+			log.Warn("content changes will not be picked up", "err", err)
+		} else {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				watcher.Run(ctx)
+			}()
+		}
 	}
 	base := "http://" + browsable(ln.Addr())
 	fmt.Fprintf(stdout, "netstudy is serving %s\n", base)
@@ -99,28 +121,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "instructor link (keep it private): %s/host?key=%s\n", base, key)
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	if err := hub.Start(ctx); err != nil {
 		return err
 	}
-	defer hub.Wait()
+	defer func() {
+		cancel()
+		hub.Wait()
+	}()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		logOut.flushEvery(ctx, logFlushEvery)
 	}()
-	if cfg.ContentDir != "" {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := cat.Watch(ctx, cfg.ContentDir); err != nil {
-				log.Warn("content changes will not be picked up", "err", err)
-			}
-		}()
-	}
 
 	if cfg.PprofAddr != "" {
 		stopPprof, err := servePprof(ctx, cfg.PprofAddr, log)

@@ -16,28 +16,42 @@ import (
 // and one reload after the burst is enough.
 const settle = 150 * time.Millisecond
 
-// Watch reloads the catalog whenever a file under dir changes, until ctx is
-// cancelled. dir must be the folder behind the catalog's fs.FS. Folders
-// created later are watched too.
-func (c *Catalog) Watch(ctx context.Context, dir string) error {
+// Watcher reloads a catalog whenever a file under its folder changes.
+type Watcher struct {
+	c *Catalog
+	w *fsnotify.Watcher
+}
+
+// Watch starts watching dir, the folder behind the catalog's fs.FS, and
+// the folders in it: a change made once Watch has returned is seen. Run
+// then reloads on every change.
+func (c *Catalog) Watch(dir string) (*Watcher, error) {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
-		return fmt.Errorf("watch %s: %w", dir, err)
+		return nil, fmt.Errorf("watch %s: %w", dir, err)
 	}
-	defer w.Close()
 	if err := addTree(w, dir); err != nil {
-		return err
+		w.Close()
+		return nil, err
 	}
+	return &Watcher{c: c, w: w}, nil
+}
+
+// Run reloads the catalog after changes until ctx is cancelled, then
+// stops watching. Folders created later are watched too.
+func (cw *Watcher) Run(ctx context.Context) {
+	w := cw.w
+	defer w.Close()
 	timer := time.NewTimer(settle)
 	timer.Stop()
 	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case ev, ok := <-w.Events:
 			if !ok {
-				return nil
+				return
 			}
 			if ev.Has(fsnotify.Create) {
 				if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
@@ -47,11 +61,11 @@ func (c *Catalog) Watch(ctx context.Context, dir string) error {
 			timer.Reset(settle)
 		case err, ok := <-w.Errors:
 			if !ok {
-				return nil
+				return
 			}
-			c.log.Warn("content watcher", "err", err)
+			cw.c.log.Warn("content watcher", "err", err)
 		case <-timer.C:
-			c.Reload()
+			cw.c.Reload()
 		}
 	}
 }
