@@ -32,7 +32,6 @@ const (
 	msgCommand msgKind = iota
 	msgAttach
 	msgDetach
-	msgPong
 	msgQuery
 )
 
@@ -73,6 +72,9 @@ type actor struct {
 	// over is set once the session has ended, for readers on other
 	// goroutines (see Hub.SourceLive).
 	over atomic.Bool
+	// rttChanged is set when a pong brought a new round-trip time, which
+	// the instructor's presence list shows.
+	rttChanged atomic.Bool
 
 	// Owned by the actor goroutine.
 	sess          *session.Session
@@ -225,7 +227,7 @@ func (a *actor) run(ctx context.Context) {
 			a.flushVolatile()
 		case <-presence.C:
 			// A large class's presence list is big: send it less often.
-			if a.presenceDirty && time.Since(a.presenceSent) >= presenceEvery*time.Duration(1+len(a.students)/500) {
+			if (a.presenceDirty || a.rttChanged.Load()) && time.Since(a.presenceSent) >= presenceEvery*time.Duration(1+len(a.students)/500) {
 				a.sendPresence()
 			}
 		}
@@ -270,8 +272,6 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 			a.attach(m.c, m.hello)
 		case msgDetach:
 			a.detach(m.c)
-		case msgPong:
-			a.presenceDirty = true
 		case msgQuery:
 			m.query(a)
 			close(m.done)
@@ -721,6 +721,7 @@ type Presence struct {
 
 func (a *actor) sendPresence() {
 	a.presenceDirty = false
+	a.rttChanged.Store(false)
 	a.presenceSent = time.Now()
 	if len(a.hosts) == 0 {
 		return

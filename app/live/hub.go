@@ -473,7 +473,9 @@ func (h *Hub) receive(c *client, env Envelope) error {
 			c.rttMicros.Store(max(rtt, 1)) // 0 means "not measured yet"
 		}
 		if a := c.actor.Load(); a != nil {
-			a.post(actorMsg{kind: msgPong, c: c})
+			// A flag, not a message: a pong must not split the
+			// actor's batch of answers into two transactions.
+			a.rttChanged.Store(true)
 		}
 		return nil
 	}
