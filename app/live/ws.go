@@ -73,8 +73,9 @@ func remoteIP(r *http.Request) string {
 	return host
 }
 
-// ServeWebSocket upgrades GET /live and hands the connection to goroutines
-// the hub owns. The HTTP handler returns at once: a connection lives for a
+// ServeWebSocket upgrades GET /live and hands the connection to the hub's
+// read pollers (or, without them, a goroutine the hub owns) and flushers.
+// The HTTP handler returns at once: a connection lives for a
 // whole class, and net/http's per-request state (its 4 KiB read and write
 // buffers, the parsed headers, a deep stack) would otherwise stay alive
 // with it for every student.
