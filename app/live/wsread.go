@@ -100,6 +100,9 @@ func (r *wsConn) frame(h ws.Header, payload []byte) string {
 		return "read error" // not a browser's frame: no extension was agreed
 	}
 	ws.Cipher(payload, h.Mask, 0)
+	if h.OpCode.IsControl() && (!h.Fin || len(payload) > 125) {
+		return "read error" // control frames are short and whole
+	}
 	switch h.OpCode {
 	case ws.OpPing:
 		r.c.send(newControlMsg(opPong, payload))

@@ -2,6 +2,8 @@ package live
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -76,4 +78,45 @@ func TestBothReadPathsSpeakWebSocket(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzReadFrames feeds the read pollers' frame reader any bytes, cut into
+// reads anywhere: it must never panic, never hold more than a message's
+// worth of bytes, and once it has said the connection must close, the
+// poller stops feeding it.
+func FuzzReadFrames(f *testing.F) {
+	mask := func(op byte, fin bool, payload string) []byte {
+		b0 := op
+		if fin {
+			b0 |= 0x80
+		}
+		key := [4]byte{1, 2, 3, 4}
+		out := []byte{b0, 0x80 | byte(len(payload)), key[0], key[1], key[2], key[3]}
+		for i := range len(payload) {
+			out = append(out, payload[i]^key[i%4])
+		}
+		return out
+	}
+	hello := `{"type":"hello","data":{"protocol":1,"session":"123456"}}`
+	f.Add(mask(0x1, true, hello), uint8(7))
+	f.Add(append(mask(0x1, false, hello[:20]), mask(0x0, true, hello[20:])...), uint8(3))
+	f.Add(append(mask(0x9, true, "ping"), mask(0x8, true, "")...), uint8(1))
+	f.Add([]byte{0x81, 0xFF, 0, 0, 0, 0, 0, 1, 0, 0}, uint8(2)) // a 64 KiB claim
+	f.Add(mask(0x2, true, "\x00\x01"), uint8(5))
+	f.Fuzz(func(t *testing.T, stream []byte, cut uint8) {
+		h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: NewAuth("k", []byte("s"))})
+		c := h.newClient(TransportWebSocket, "127.0.0.1", false)
+		c.queueMax = 1 << 20
+		r := &wsConn{h: h, c: c, limiter: newFloodLimiter()}
+		step := int(cut%64) + 1
+		for start := 0; start < len(stream); start += step {
+			chunk := append([]byte(nil), stream[start:min(start+step, len(stream))]...)
+			if reason := r.onData(chunk); reason != "" {
+				return // the poller would stop reading here
+			}
+			if len(r.partial) > MaxMessageBytes+maxFrameHeader+4 || len(r.message) > MaxMessageBytes {
+				t.Fatalf("holding %d bytes of a frame and %d of a message", len(r.partial), len(r.message))
+			}
+		}
+	})
 }
