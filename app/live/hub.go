@@ -85,7 +85,7 @@ type Hub struct {
 	clientSeq atomic.Uint64
 	polls     *pollRegistry
 	guard     *codeGuard
-	writePool sync.Pool     // WebSocket write buffers, shared by all connections
+	writePool sync.Pool     // handed to gorilla so it keeps no write buffer per connection: it never writes
 	flushers  flushers      // write WebSocket frames for every connection
 	readers   []*readPoller // read WebSocket connections; none: a goroutine each
 

@@ -215,11 +215,10 @@ func (s *student) play(payload []byte) {
 func (s *student) answer(k int, choice string) error {
 	s.mu.Lock()
 	q := s.asked[k]
-	s.mu.Unlock()
 	if !q.ok {
+		s.mu.Unlock()
 		return fmt.Errorf("student %d answers question %d before having it", s.i, k+1)
 	}
-	s.mu.Lock()
 	id := s.nextIDLocked()
 	s.pending[id] = time.Now()
 	s.question[id] = k
