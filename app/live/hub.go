@@ -491,7 +491,7 @@ func (h *Hub) receive(c *client, env Envelope) error {
 // on the connection's own goroutine, so that a class answering at once is
 // decoded on every core rather than on the session's single goroutine.
 func commandMsg(c *client, env Envelope) actorMsg {
-	m := actorMsg{kind: msgCommand, c: c, env: env}
+	m := actorMsg{kind: msgCommand, c: c, env: env, arrived: time.Now()}
 	if env.Type == "answer" {
 		m.answer, m.answerErr = decodeAnswer(env.Data)
 	}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	dto "github.com/prometheus/client_model/go"
 
 	"netstudy/app/quiz"
 	"netstudy/app/session"
@@ -287,6 +288,12 @@ func TestJoinAskAnswerReveal(t *testing.T) {
 	res := ada.expect(session.TypeResult, "")
 	if !strings.Contains(string(res.Data), `"right"`) {
 		t.Errorf("result = %s, want right", res.Data)
+	}
+	// Every acknowledgement above is in the latency histogram: the join,
+	// ask_next, three answers and the reveal.
+	var m dto.Metric
+	if err := th.hub.metrics.ackLatency.Write(&m); err != nil || m.GetHistogram().GetSampleCount() != 6 {
+		t.Errorf("netstudy_live_ack_seconds counts %d acknowledgements (%v), want 6", m.GetHistogram().GetSampleCount(), err)
 	}
 }
 

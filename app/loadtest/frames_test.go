@@ -2,6 +2,8 @@ package loadtest
 
 import (
 	"bytes"
+	"encoding/json"
+	"sync/atomic"
 	"testing"
 
 	"github.com/gobwas/ws"
@@ -69,5 +71,47 @@ func TestDecodeHead(t *testing.T) {
 	}
 	if err := decodeHead([]byte(`{"type":`), new(live.Envelope)); err == nil {
 		t.Error("a broken envelope decoded")
+	}
+}
+
+// An answer is written by hand rather than by the JSON encoder; the server
+// must read it as the answer it is, whatever the question id holds, and its
+// acknowledgement must count once.
+func TestHandWrittenAnswerIsWhatTheServerReads(t *testing.T) {
+	for _, qid := range []string{"q1", `q"<2>\&é`} {
+		r := &run{cfg: Config{Questions: 1}, acked: make([]atomic.Int64, 1), acks: make([][]float64, 1)}
+		var out bytes.Buffer
+		s := r.newStudent(0, nil, nil)
+		s.out = &out
+		s.asked[0] = openedQuestion{id: qid, round: 2, ok: true}
+		if err := s.answer(0, "b"); err != nil {
+			t.Fatal(err)
+		}
+		var frames int
+		rest := eachFrame(out.Bytes(), func(op ws.OpCode, p []byte) bool {
+			frames++
+			env, err := live.Decode(p)
+			if err != nil || op != ws.OpText || env.Type != "answer" || env.ID != s.prefix+"-1" {
+				t.Fatalf("question id %q: frame %q decodes as %+v, %v", qid, p, env, err)
+			}
+			var data struct {
+				QuestionID string   `json:"question_id"`
+				Round      int      `json:"round"`
+				Choices    []string `json:"choices"`
+			}
+			if err := json.Unmarshal(env.Data, &data); err != nil || data.QuestionID != qid || data.Round != 2 || len(data.Choices) != 1 || data.Choices[0] != "b" {
+				t.Fatalf("question id %q: data %s decodes as %+v, %v", qid, env.Data, data, err)
+			}
+			return true
+		})
+		if frames != 1 || len(rest) != 0 {
+			t.Fatalf("question id %q: %d frames, %d bytes left over", qid, frames, len(rest))
+		}
+		ack := []byte(`{"type":"ack","id":"` + s.prefix + `-1","data":{"ok":true}}`)
+		s.play(ack)
+		s.play(ack)
+		if r.acked[0].Load() != 1 || r.dups.Load() != 1 || len(r.acks[0]) != 1 {
+			t.Fatalf("two acks of one answer: %d counted, %d duplicates", r.acked[0].Load(), r.dups.Load())
+		}
 	}
 }

@@ -3,10 +3,15 @@ package loadtest
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,15 +36,22 @@ type student struct {
 	// Owned by whoever reads: the connecting goroutine, then the poller.
 	partial []byte
 
-	mu       sync.Mutex // guards writes to out and the fields below
-	out      io.Writer  // the socket's write side: conn, or the poller's own
-	closer   io.Closer  // closes the socket, whoever holds it
-	ids      int
-	prefix   string
-	asked    []openedQuestion     // per question: what to answer, once it arrived
-	pending  map[string]time.Time // answer id -> when it was sent
-	question map[string]int       // answer id -> question index
-	acked    map[string]bool
+	mu     sync.Mutex // guards writes to out and the fields below
+	out    io.Writer  // the socket's write side: conn, or the poller's own
+	closer io.Closer  // closes the socket, whoever holds it
+	prefix string
+	asked  []openedQuestion // per question: what to answer, once it arrived
+	// sent has one entry per command id: id prefix-n is sent[n-1]. An
+	// acknowledgement names its command, so it is matched without a map.
+	sent []sentCommand
+}
+
+// sentCommand is a command waiting for its acknowledgement.
+type sentCommand struct {
+	at     time.Time
+	answer bool // an answer to question k, which counts when acknowledged
+	k      int
+	acked  bool
 }
 
 type openedQuestion struct {
@@ -51,11 +63,9 @@ type openedQuestion struct {
 func (r *run) newStudent(i int, conn net.Conn, buffered []byte) *student {
 	return &student{
 		r: r, i: i, conn: conn, out: conn, closer: conn, prefix: randomPrefix(),
-		partial:  buffered,
-		asked:    make([]openedQuestion, r.cfg.Questions),
-		pending:  map[string]time.Time{},
-		question: map[string]int{},
-		acked:    map[string]bool{},
+		partial: buffered,
+		asked:   make([]openedQuestion, r.cfg.Questions),
+		sent:    make([]sentCommand, 0, 1+r.cfg.Questions),
 	}
 }
 
@@ -192,21 +202,20 @@ func (s *student) play(payload []byte) {
 		r.got[k].Add(1)
 	case "ack":
 		s.mu.Lock()
-		sent, ok := s.pending[env.ID]
-		dup := s.acked[env.ID]
-		k := s.question[env.ID]
-		if ok && !dup && bytes.HasPrefix(env.Data, []byte(`{"ok":true`)) {
-			s.acked[env.ID] = true
-		} else {
-			ok = false
+		var cmd sentCommand
+		n, ok := s.commandNumber(env.ID)
+		if ok {
+			cmd = s.sent[n-1]
+			ok = cmd.answer && !cmd.acked && bytes.HasPrefix(env.Data, []byte(`{"ok":true`))
+			s.sent[n-1].acked = s.sent[n-1].acked || ok
 		}
 		s.mu.Unlock()
 		switch {
-		case dup:
+		case cmd.answer && cmd.acked:
 			r.dups.Add(1)
 		case ok:
-			r.acks[s.i] = append(r.acks[s.i], float64(now.Sub(sent).Microseconds())/1000)
-			r.acked[k].Add(1)
+			r.acks[s.i] = append(r.acks[s.i], float64(now.Sub(cmd.at).Microseconds())/1000)
+			r.acked[cmd.k].Add(1)
 		}
 	}
 }
@@ -219,11 +228,27 @@ func (s *student) answer(k int, choice string) error {
 		s.mu.Unlock()
 		return fmt.Errorf("student %d answers question %d before having it", s.i, k+1)
 	}
-	id := s.nextIDLocked()
-	s.pending[id] = time.Now()
-	s.question[id] = k
+	s.sent = append(s.sent, sentCommand{answer: true, k: k})
+	n := len(s.sent)
 	s.mu.Unlock()
-	return s.send("answer", id, map[string]any{"question_id": q.id, "round": q.round, "choices": []string{choice}})
+	// The busiest message is written by hand: json.Marshal's reflection
+	// would be charged to the server this program measures.
+	p := make([]byte, 0, 160)
+	p = append(p, `{"type":"answer","id":`...)
+	p = appendJSONString(p, s.idOf(n))
+	p = append(p, `,"data":{"question_id":`...)
+	p = appendJSONString(p, q.id)
+	p = append(p, `,"round":`...)
+	p = strconv.AppendInt(p, int64(q.round), 10)
+	p = append(p, `,"choices":[`...)
+	p = appendJSONString(p, choice)
+	p = append(p, `]}}`...)
+	frame := maskedTextFrame(p)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	// The clock starts when the answer leaves, as a phone's would.
+	s.sent[n-1].at = time.Now()
+	return s.write(frame)
 }
 
 func (s *student) pong(data []byte) error {
@@ -231,15 +256,24 @@ func (s *student) pong(data []byte) error {
 	return s.send("pong", "", map[string]int{"t": t})
 }
 
+// nextID names a command that is not an answer.
 func (s *student) nextID() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.nextIDLocked()
+	s.sent = append(s.sent, sentCommand{at: time.Now()})
+	return s.idOf(len(s.sent))
 }
 
-func (s *student) nextIDLocked() string {
-	s.ids++
-	return fmt.Sprintf("%s-%d", s.prefix, s.ids)
+func (s *student) idOf(n int) string { return s.prefix + "-" + strconv.Itoa(n) }
+
+// commandNumber is n of an id prefix-n this student sent; s.mu is held.
+func (s *student) commandNumber(id string) (int, bool) {
+	rest, ok := strings.CutPrefix(id, s.prefix+"-")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.Atoi(rest)
+	return n, err == nil && n >= 1 && n <= len(s.sent)
 }
 
 // send writes one envelope as a masked text frame, in one write.
@@ -250,10 +284,15 @@ func (s *student) send(typ, id string, data any) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.write(frame)
+}
+
+// write sends one frame in one write; s.mu is held.
+func (s *student) write(frame []byte) error {
 	if c, ok := s.out.(net.Conn); ok {
 		_ = c.SetWriteDeadline(time.Now().Add(30 * time.Second))
 	}
-	_, err = s.out.Write(frame)
+	_, err := s.out.Write(frame)
 	return err
 }
 
@@ -271,7 +310,33 @@ func clientFrame(typ, id string, data any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ws.CompileFrame(ws.MaskFrameInPlace(ws.NewTextFrame(env)))
+	return maskedTextFrame(env), nil
+}
+
+// maskedTextFrame frames payload as a client must: masked, with a fresh
+// key. payload is masked in place.
+func maskedTextFrame(payload []byte) []byte {
+	h := ws.Header{Fin: true, OpCode: ws.OpText, Length: int64(len(payload)), Masked: true}
+	binary.LittleEndian.PutUint32(h.Mask[:], rand.Uint32())
+	frame := bytes.NewBuffer(make([]byte, 0, ws.HeaderSize(h)+len(payload)))
+	_ = ws.WriteHeader(frame, h) // a bytes.Buffer does not fail
+	ws.Cipher(payload, h.Mask, 0)
+	frame.Write(payload)
+	return frame.Bytes()
+}
+
+// appendJSONString appends s as a JSON string. Ids and choices are plain
+// ASCII, which is copied as it is; anything else goes through the encoder.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			b, _ := json.Marshal(s) // a string always encodes
+			return append(dst, b...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // eachFrame calls fn with each whole frame at the start of b, until fn

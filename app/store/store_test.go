@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -109,27 +110,34 @@ func TestOpenFailsOnUnusableFolder(t *testing.T) {
 
 // BenchmarkAppend1000 measures a group commit of 1,000 answers, the shape
 // of a class of a thousand answering at once.
-func BenchmarkAppend1000(b *testing.B) {
-	ctx := context.Background()
-	s := open(b, b.TempDir())
-	defer s.Close()
-	if err := s.CreateSession(ctx, Session{ID: "s", Code: "1", Title: "t", Setup: []byte("{}"), CreatedAt: time.Now()}); err != nil {
-		b.Fatal(err)
+// BenchmarkAppend stores batches of answers of the sizes a live session
+// commits: one at a time in a quiet class, a few dozen while a class
+// answers, a thousand when the session falls behind.
+func BenchmarkAppend(b *testing.B) {
+	for _, size := range []int{1, 32, 1000} {
+		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
+			ctx := context.Background()
+			s := open(b, b.TempDir())
+			defer s.Close()
+			if err := s.CreateSession(ctx, Session{ID: "s", Code: "1", Title: "t", Setup: []byte("{}"), CreatedAt: time.Now()}); err != nil {
+				b.Fatal(err)
+			}
+			payload := []byte(`{"participant":"p123","question":"q1","round":1,"choices":["b"],"command_id":"c-0123456789"}`)
+			seq := int64(0)
+			batch := make([]Command, size)
+			b.ResetTimer()
+			for range b.N {
+				for i := range batch {
+					seq++
+					batch[i] = Command{SessionID: "s", Seq: seq, Kind: "answer", At: time.Now(), Payload: payload}
+				}
+				if err := s.Append(ctx, batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/answer")
+		})
 	}
-	payload := []byte(`{"participant":"p123","question":"q1","round":1,"choices":["b"],"command_id":"c-0123456789"}`)
-	seq := int64(0)
-	batch := make([]Command, 1000)
-	b.ResetTimer()
-	for range b.N {
-		for i := range batch {
-			seq++
-			batch[i] = Command{SessionID: "s", Seq: seq, Kind: "answer", At: time.Now(), Payload: payload}
-		}
-		if err := s.Append(ctx, batch); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/answer")
 }
 
 func writeFile(path string) error {
