@@ -388,7 +388,9 @@ func (a *actor) commit(ctx context.Context, pend []pending, recs []store.Command
 			a.hub.log.Error("store commands", "session", a.id, "n", len(recs), "err", err)
 			a.restoreFromStore(ctx)
 			for _, p := range pend {
-				p.c.sendNow("ack", p.id, 0, ackData{Error: protocolErr("unavailable", "the server could not save that; try again")})
+				if p.c != nil {
+					p.c.sendNow("ack", p.id, 0, ackData{Error: protocolErr("unavailable", "the server could not save that; try again")})
+				}
 			}
 			return
 		}
@@ -396,12 +398,16 @@ func (a *actor) commit(ctx context.Context, pend []pending, recs []store.Command
 	}
 	acked := time.Now()
 	for _, p := range pend {
-		a.hub.metrics.ackLatency.Observe(acked.Sub(p.arrived).Seconds())
-		if p.err != nil {
-			p.c.sendNow("ack", p.id, 0, ackData{Error: publicError(p.err)})
-			continue
+		// A tick (a question's time running out) has nobody to
+		// acknowledge; its events are published all the same.
+		if p.c != nil {
+			a.hub.metrics.ackLatency.Observe(acked.Sub(p.arrived).Seconds())
+			if p.err != nil {
+				p.c.sendNow("ack", p.id, 0, ackData{Error: publicError(p.err)})
+				continue
+			}
+			p.c.sendNow("ack", p.id, 0, ackData{OK: true, Result: p.result})
 		}
-		p.c.sendNow("ack", p.id, 0, ackData{OK: true, Result: p.result})
 		a.publish(p.events)
 		if p.joined != "" && p.c.participantID == "" {
 			a.bind(p.c, p.joined)
