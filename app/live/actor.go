@@ -96,6 +96,17 @@ type actor struct {
 	answeredQ     string    // the question and round answeredNew belongs to
 	answeredRound int
 	endedStored   bool
+	// storing is the batch being written to SQLite while the next one is
+	// applied; its acknowledgements and events wait for the store.
+	storing *storingBatch
+}
+
+// storingBatch is a batch of applied commands on its way to the store.
+type storingBatch struct {
+	pend  []pending
+	recs  []store.Command
+	start time.Time
+	done  chan error // the store's answer, sent once
 }
 
 func newActor(h *Hub, id, code string, setup Setup, created time.Time) *actor {
@@ -116,6 +127,7 @@ func (a *actor) reset() {
 	a.hist = newHistory(historyLen)
 	a.joins = map[string]string{}
 	a.volatile = map[session.AudienceKind]any{}
+	a.answeredNew = nil // who answered is told from the session as rebuilt
 	if a.hosts == nil {
 		a.hosts = map[*client]struct{}{}
 		a.students = map[*client]struct{}{}
@@ -191,14 +203,26 @@ func (a *actor) run(ctx context.Context) {
 	// store, and a server that runs all term does not keep every class.
 	var retire <-chan time.Time
 	for {
-		if retire == nil && a.sess.State() == session.Ended {
+		if retire == nil && a.storing == nil && a.sess.State() == session.Ended {
 			a.over.Store(true)
 			retire = time.After(a.hub.endedLinger)
 		}
+		var stored <-chan error
+		if a.storing != nil {
+			stored = a.storing.done
+		}
 		select {
 		case <-ctx.Done():
+			if a.storing != nil {
+				<-a.storing.done // the store goroutine is ours to wait for
+			}
 			return
+		case err := <-stored:
+			b := a.storing
+			a.storing = nil
+			a.stored(ctx, b, err)
 		case <-retire:
+			a.settle(ctx)
 			a.hub.retire(a)
 			// Messages posted before the hub forgot this actor still get
 			// an answer: the session is over.
@@ -207,6 +231,7 @@ func (a *actor) run(ctx context.Context) {
 				case m := <-a.inbox:
 					a.handle(ctx, []actorMsg{m})
 				default:
+					a.settle(ctx)
 					return
 				}
 			}
@@ -227,8 +252,10 @@ func (a *actor) run(ctx context.Context) {
 			a.tick(ctx)
 			a.armTimer(timer)
 		case <-volatile.C:
+			a.settle(ctx) // who answered is told once the answers are stored
 			a.flushVolatile()
 		case <-presence.C:
+			a.settle(ctx)
 			// A large class's presence list is big: send it less often.
 			if (a.presenceDirty || a.rttChanged.Load()) && time.Since(a.presenceSent) >= presenceEvery*time.Duration(1+len(a.students)/500) {
 				a.sendPresence()
@@ -281,7 +308,8 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 			close(m.done)
 		}
 	}
-	a.commit(ctx, pend, recs)
+	// Stored while the next batch is applied: pipelined group commit.
+	a.store(ctx, pend, recs)
 }
 
 // command applies one client command in memory and says what to store.
@@ -375,29 +403,62 @@ type ackData struct {
 	Error  *ProtocolError `json:"error,omitempty"`
 }
 
-// commit stores the batch, then acknowledges and publishes it. If storing
-// fails nothing is acknowledged and the session is rebuilt from what was
-// stored, so memory never runs ahead of the disk.
+// commit stores the batch, then acknowledges and publishes it, before it
+// returns.
 func (a *actor) commit(ctx context.Context, pend []pending, recs []store.Command) {
+	a.store(ctx, pend, recs)
+	a.settle(ctx)
+}
+
+// store starts writing an applied batch to SQLite and returns: the actor
+// applies the next batch meanwhile, and settle acknowledges this one once
+// it is stored. The batch before is settled first, so batches are stored,
+// acknowledged and published in order. If that one failed, the session was
+// rebuilt from the store without it, and this batch, applied on top of it,
+// is gone too: its commands are refused, and their clients send them again.
+func (a *actor) store(ctx context.Context, pend []pending, recs []store.Command) {
+	if !a.settle(ctx) {
+		refuseUnsaved(pend)
+		return
+	}
 	if len(pend) == 0 && len(recs) == 0 {
 		return
 	}
-	if len(recs) > 0 {
-		start := time.Now()
-		if err := a.hub.store.Append(ctx, recs); err != nil {
-			a.hub.log.Error("store commands", "session", a.id, "n", len(recs), "err", err)
-			a.restoreFromStore(ctx)
-			for _, p := range pend {
-				if p.c != nil {
-					p.c.sendNow("ack", p.id, 0, ackData{Error: protocolErr("unavailable", "the server could not save that; try again")})
-				}
-			}
-			return
-		}
-		a.hub.metrics.observeCommit(len(recs), time.Since(start))
+	b := &storingBatch{pend: pend, recs: recs, start: time.Now(), done: make(chan error, 1)}
+	if len(recs) == 0 {
+		b.done <- nil
+	} else {
+		go func() { b.done <- a.hub.store.Append(ctx, recs) }()
+	}
+	a.storing = b
+}
+
+// settle waits for the batch being stored, then acknowledges and publishes
+// it; false if it could not be stored.
+func (a *actor) settle(ctx context.Context) bool {
+	b := a.storing
+	if b == nil {
+		return true
+	}
+	a.storing = nil
+	return a.stored(ctx, b, <-b.done)
+}
+
+// stored finishes a batch the store has answered for. If storing failed
+// nothing is acknowledged and the session is rebuilt from what was stored,
+// so memory never runs ahead of the disk.
+func (a *actor) stored(ctx context.Context, b *storingBatch, err error) bool {
+	if err != nil {
+		a.hub.log.Error("store commands", "session", a.id, "n", len(b.recs), "err", err)
+		a.restoreFromStore(ctx)
+		refuseUnsaved(b.pend)
+		return false
+	}
+	if len(b.recs) > 0 {
+		a.hub.metrics.observeCommit(len(b.recs), time.Since(b.start))
 	}
 	acked := time.Now()
-	for _, p := range pend {
+	for _, p := range b.pend {
 		// A tick (a question's time running out) has nobody to
 		// acknowledge; its events are published all the same.
 		if p.c != nil {
@@ -419,6 +480,17 @@ func (a *actor) commit(ctx context.Context, pend []pending, recs []store.Command
 			a.hub.log.Error("store end of session", "session", a.id, "err", err)
 		} else {
 			a.endedStored = true
+		}
+	}
+	return true
+}
+
+// refuseUnsaved tells the senders of commands that were not stored to try
+// again.
+func refuseUnsaved(pend []pending) {
+	for _, p := range pend {
+		if p.c != nil {
+			p.c.sendNow("ack", p.id, 0, ackData{Error: protocolErr("unavailable", "the server could not save that; try again")})
 		}
 	}
 }

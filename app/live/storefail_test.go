@@ -69,3 +69,58 @@ func TestAnswerNotStoredIsNotAcknowledged(t *testing.T) {
 		t.Errorf("stored answers %+v, want the one answer b", answers)
 	}
 }
+
+// Batches are stored while the next one is applied. When a batch fails to
+// store, the next one, applied on top of it, is refused as well, though
+// the store would have taken it: the session is rebuilt from the store,
+// and neither batch is in it.
+func TestBatchAppliedOnAFailedOneIsRefusedToo(t *testing.T) {
+	th := newTestHub(t)
+	info := th.create(t)
+	host := th.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	host.expect("snapshot", "")
+	ada, bob := th.dial(t, false), th.dial(t, false)
+	for i, c := range []*wsClient{ada, bob} { // ada is p1, bob p2
+		c.hello(info.Code, RoleStudent, "")
+		c.join([]string{"ada", "bob"}[i])
+		c.expect("snapshot", "")
+	}
+	if a := host.ack(host.command("ask_next", nil)); !a.OK {
+		t.Fatalf("ask_next refused: %+v", a.Error)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(th.dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Only ada's answers fail.
+	if _, err := db.Exec(`CREATE TRIGGER refuse_ada BEFORE INSERT ON commands WHEN NEW.kind = 'answer'
+		AND instr(CAST(NEW.payload AS TEXT), '"participant_id":"p1"') > 0 BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
+		t.Fatal(err)
+	}
+
+	a, ok := th.hub.actorByID(info.ID)
+	if !ok {
+		t.Fatal("no actor")
+	}
+	answer := []byte(`{"question_id":"q1","round":1,"choices":["a"]}`)
+	err = a.do(context.Background(), func(a *actor) {
+		ctx := context.Background()
+		a.handle(ctx, []actorMsg{commandMsg(a.byParticipant["p1"][0], Envelope{Type: "answer", ID: "ada-1", Data: answer})})
+		a.handle(ctx, []actorMsg{commandMsg(a.byParticipant["p2"][0], Envelope{Type: "answer", ID: "bob-1", Data: answer})})
+		a.settle(ctx)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, id := range map[*wsClient]string{ada: "ada-1", bob: "bob-1"} {
+		if ack := c.ack(id); ack.OK || ack.Error == nil || ack.Error.Code != "unavailable" {
+			t.Errorf("%s: ack %+v, want unavailable", id, ack)
+		}
+	}
+	// bob's answer is not in memory either: sent again, it is taken.
+	if ack := bob.ack(bob.command("answer", clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"b"}})); !ack.OK {
+		t.Fatalf("bob's answer sent again refused: %+v", ack.Error)
+	}
+}
