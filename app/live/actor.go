@@ -84,6 +84,7 @@ type actor struct {
 	hist          *history
 	hosts         map[*client]struct{}
 	students      map[*client]struct{}
+	unbound       map[*client]struct{} // students who said hello but have not joined
 	byParticipant map[string][]*client
 	joins         map[string]string            // joinKey -> participant id
 	volatile      map[session.AudienceKind]any // latest answer_count payload by audience
@@ -127,10 +128,10 @@ func (a *actor) reset() {
 	a.hist = newHistory(historyLen)
 	a.joins = map[string]string{}
 	a.volatile = map[session.AudienceKind]any{}
-	a.answeredNew = nil // who answered is told from the session as rebuilt
 	if a.hosts == nil {
 		a.hosts = map[*client]struct{}{}
 		a.students = map[*client]struct{}{}
+		a.unbound = map[*client]struct{}{}
 		a.byParticipant = map[string][]*client{}
 	}
 }
@@ -162,6 +163,11 @@ func (a *actor) rebuild(cmds []store.Command) {
 
 // post hands a message to the actor; false if the actor has stopped.
 func (a *actor) post(m actorMsg) bool {
+	select {
+	case <-a.stopped: // checked first: select picks among ready cases at random
+		return false
+	default:
+	}
 	select {
 	case a.inbox <- m:
 		return true
@@ -281,9 +287,25 @@ type pending struct {
 	err     error
 	events  []session.Event
 	joined  string // participant id, when this was a successful join
+	// answered is the answer recorded, for the hosts' students table,
+	// which hears of it once it is stored.
+	answered *session.AnswerResult
 }
 
 func (a *actor) handle(ctx context.Context, batch []actorMsg) {
+	// Only a batch of answers is stored while the next batch is applied:
+	// acknowledging an answer reads nothing of the session that a later
+	// answer changes. A join's snapshot, an instructor's action, a
+	// welcome do read it, so a batch with anything else starts from a
+	// settled session and is settled before the actor goes on.
+	pipelined := true
+	for _, m := range batch {
+		if m.kind != msgCommand || m.env.Type != "answer" {
+			pipelined = false
+			a.settle(ctx)
+			break
+		}
+	}
 	var pend []pending
 	var recs []store.Command
 	for _, m := range batch {
@@ -308,8 +330,11 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 			close(m.done)
 		}
 	}
-	// Stored while the next batch is applied: pipelined group commit.
-	a.store(ctx, pend, recs)
+	if pipelined {
+		a.store(ctx, pend, recs)
+	} else {
+		a.commit(ctx, pend, recs)
+	}
 }
 
 // command applies one client command in memory and says what to store.
@@ -366,10 +391,7 @@ func (a *actor) command(m actorMsg) (pending, *store.Command) {
 	}
 	p.result, p.events = res.result, res.events
 	if ar, ok := res.result.(session.AnswerResult); ok && env.Type == "answer" && res.record {
-		if ar.QuestionID != a.answeredQ || ar.Round != a.answeredRound {
-			a.answeredNew, a.answeredQ, a.answeredRound = nil, ar.QuestionID, ar.Round
-		}
-		a.answeredNew = append(a.answeredNew, c.participantID)
+		p.answered = &ar
 		a.lastAnswer = now
 	}
 	if env.Type == "join" {
@@ -468,6 +490,12 @@ func (a *actor) stored(ctx context.Context, b *storingBatch, err error) bool {
 				continue
 			}
 			p.c.sendNow("ack", p.id, 0, ackData{OK: true, Result: p.result})
+		}
+		if ar := p.answered; ar != nil {
+			if ar.QuestionID != a.answeredQ || ar.Round != a.answeredRound {
+				a.answeredNew, a.answeredQ, a.answeredRound = nil, ar.QuestionID, ar.Round
+			}
+			a.answeredNew = append(a.answeredNew, p.c.participantID)
 		}
 		a.publish(p.events)
 		if p.joined != "" && p.c.participantID == "" {
@@ -704,6 +732,8 @@ func (a *actor) attach(c *client, h hello) {
 	}
 	if h.Role != RoleStudent {
 		a.hosts[c] = struct{}{}
+	} else if c.participantID == "" {
+		a.unbound[c] = struct{}{}
 	}
 	if h.Role != RoleStudent || c.participantID != "" {
 		resume = "replay"
@@ -785,6 +815,7 @@ func (a *actor) sendSnapshot(c *client) {
 
 func (a *actor) bind(c *client, participantID string) {
 	c.participantID = participantID
+	delete(a.unbound, c)
 	a.students[c] = struct{}{}
 	a.byParticipant[participantID] = append(a.byParticipant[participantID], c)
 	a.presenceDirty = true
@@ -793,6 +824,7 @@ func (a *actor) bind(c *client, participantID string) {
 func (a *actor) detach(c *client) {
 	delete(a.hosts, c)
 	delete(a.students, c)
+	delete(a.unbound, c)
 	if id := c.participantID; id != "" {
 		list := a.byParticipant[id]
 		for i, x := range list {
@@ -810,12 +842,13 @@ func (a *actor) detach(c *client) {
 	a.presenceDirty = true
 }
 
+// disconnectAll closes every connection of the session, joined or not,
+// when it stops or retires: their clients then hear that it is gone.
 func (a *actor) disconnectAll() {
-	for c := range a.hosts {
-		c.close("server stopping")
-	}
-	for c := range a.students {
-		c.close("server stopping")
+	for _, set := range []map[*client]struct{}{a.hosts, a.students, a.unbound} {
+		for c := range set {
+			c.close("session closed")
+		}
 	}
 }
 

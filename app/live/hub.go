@@ -95,10 +95,14 @@ type Hub struct {
 
 // NewHub returns a hub; call Start before use.
 func NewHub(cfg Config) *Hub {
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
+	clock := cfg.Now
+	if clock == nil {
+		clock = time.Now
 	}
+	// Commands are stored with microseconds, and replayed with what was
+	// stored: applied live with the same precision (and no monotonic
+	// reading), a replay computes the same speed points and deadlines.
+	now := func() time.Time { return clock().Truncate(time.Microsecond) }
 	reg := cfg.Registry
 	if reg == nil {
 		reg = prometheus.NewRegistry()
@@ -145,8 +149,10 @@ func (h *Hub) Start(ctx context.Context) error {
 			h.log.Error("restore session", "session", rec.ID, "err", err)
 			continue
 		}
+		// Read before the actor starts: its goroutine owns them then.
+		state, events := a.sess.State(), a.seq
 		h.startActor(a)
-		h.log.Info("session restored", "session", rec.ID, "code", rec.Code, "state", a.sess.State(), "events", a.seq)
+		h.log.Info("session restored", "session", rec.ID, "code", rec.Code, "state", state, "events", events)
 	}
 	if !h.readWithGoroutines {
 		readers, err := newReadPollers(runtime.GOMAXPROCS(0))
@@ -460,7 +466,9 @@ func (h *Hub) receive(c *client, env Envelope) error {
 		if !c.actor.CompareAndSwap(nil, a) {
 			return protocolErr("bad_hello", "hello was already said on this connection")
 		}
-		a.post(actorMsg{kind: msgAttach, c: c, hello: hi})
+		if !a.post(actorMsg{kind: msgAttach, c: c, hello: hi}) {
+			return errSessionOver
+		}
 		return nil
 	case "pong":
 		var p struct {
@@ -483,9 +491,15 @@ func (h *Hub) receive(c *client, env Envelope) error {
 	if a == nil {
 		return protocolErr("hello_first", "say hello before sending commands")
 	}
-	a.post(commandMsg(c, env))
+	if !a.post(commandMsg(c, env)) {
+		return errSessionOver
+	}
 	return nil
 }
+
+// errSessionOver answers a message for a session that has stopped since
+// the connection said hello.
+var errSessionOver = protocolErr("no_session", "this session is over")
 
 // commandMsg is a command for the actor. An answer's data is decoded here,
 // on the connection's own goroutine, so that a class answering at once is
