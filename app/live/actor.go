@@ -352,6 +352,11 @@ func (a *actor) command(m actorMsg) (pending, *store.Command) {
 		p.err = protocolErr("forbidden", "the instructor's screens do not join")
 		return p, nil
 	case env.Type == "join" && c.participantID != "":
+		if who, _ := a.sess.Participant(c.participantID); who.Kicked {
+			// Not a fresh token for someone the instructor removed.
+			p.err = protocolErr("kicked", "the instructor removed you from this session")
+			return p, nil
+		}
 		p.result = a.joinResult(c.participantID)
 		return p, nil
 	}

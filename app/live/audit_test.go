@@ -588,6 +588,10 @@ func TestAuditKickMidQuestion(t *testing.T) {
 	if a := answer(ada, clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"b"}}); a.OK || a.Error.Code != "not_participant" {
 		t.Errorf("a kicked student answered: %+v", a)
 	}
+	// Joining again on the same connection gives no fresh token.
+	if a := ada.ack(ada.command("join", map[string]string{"nickname": "ada2"})); a.OK || a.Error == nil || a.Error.Code != "kicked" {
+		t.Errorf("a kicked student's join on the same connection: %+v, want kicked", a)
+	}
 	mustOK(t, host, "reveal", nil)
 	rv := decode[session.RevealedPayload](t, bob.expect(session.TypeRevealed, ""))
 	if rv.Answered != 1 {
