@@ -153,20 +153,28 @@ const (
 	maxTypedText    = 2000
 )
 
-// validateTyped checks a question typed on the spot: a prompt, at least two
-// choices with distinct IDs (or at least one accepted answer for a text
-// question), and correct marks consistent with the kind.
+// validateTyped checks a question typed on the spot (see ValidateQuestion),
+// and that its id is new to the session.
 func (s *Session) validateTyped(q *quiz.Question) error {
+	for i := range s.questions {
+		if s.questions[i].ID == q.ID {
+			return fmt.Errorf("the id %q is already used", q.ID)
+		}
+	}
+	return ValidateQuestion(q)
+}
+
+// ValidateQuestion checks a question that did not come from a quiz file (one
+// typed on the spot, or sent to the API): a prompt, at least two choices
+// with distinct IDs (or at least one accepted answer for a text question),
+// and correct marks consistent with the kind, so that a question nobody
+// could answer right is refused before a class sees it.
+func ValidateQuestion(q *quiz.Question) error {
 	if strings.TrimSpace(q.Prompt) == "" {
 		return fmt.Errorf("it has no prompt")
 	}
 	if len(q.Prompt) > maxTypedText {
 		return fmt.Errorf("its prompt is too long")
-	}
-	for i := range s.questions {
-		if s.questions[i].ID == q.ID {
-			return fmt.Errorf("the id %q is already used", q.ID)
-		}
 	}
 	if q.TimeLimit < 0 || q.Points < 0 {
 		return fmt.Errorf("its time limit and points cannot be negative")

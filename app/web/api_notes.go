@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"net/url"
 
 	"github.com/labstack/echo/v4"
 
@@ -67,7 +68,7 @@ func summarize(n *notes.Note) apiNoteSummary {
 	s := apiNoteSummary{
 		Slug:   n.Slug,
 		Title:  n.Title,
-		URL:    "/notes/" + n.Slug,
+		URL:    "/notes/" + url.PathEscape(n.Slug),
 		Counts: apiCounts{Questions: len(n.QA), Terms: len(n.Vocabulary)},
 	}
 	if n.Err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -69,7 +70,7 @@ func summarizeQuiz(z *quiz.Quiz) apiQuizSummary {
 		Source:      z.Source,
 		Generated:   z.Generated,
 		Questions:   len(z.Questions),
-		URL:         "/practice/" + z.ID,
+		URL:         "/practice/" + url.PathEscape(z.ID),
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 // "Authorization: Bearer <instructor key>"; browsers use the cookie.
 func (s *Server) apiInstructor(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if key, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer "); ok && s.auth.CheckKey(key) {
+		if s.bearerKey(c) {
 			return next(c)
 		}
 		if ck, err := c.Cookie(live.CookieName); err == nil && s.auth.CheckInstructorCookie(ck.Value) {
@@ -24,6 +24,13 @@ func (s *Server) apiInstructor(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		return echo.NewHTTPError(http.StatusForbidden, "Only the instructor can do that.")
 	}
+}
+
+// bearerKey reports whether the request carries the instructor key as a
+// bearer token.
+func (s *Server) bearerKey(c echo.Context) bool {
+	key, ok := strings.CutPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
+	return ok && s.auth.CheckKey(key)
 }
 
 type apiCreateSession struct {
@@ -69,6 +76,9 @@ func (s *Server) handleAPICreateSession(c echo.Context) error {
 		q.ID = fmt.Sprintf("typed-%d", i+1)
 		if q.Kind == "" {
 			q.Kind = quiz.Single
+		}
+		if err := session.ValidateQuestion(&q); err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Question %d: %v.", i+1, err))
 		}
 		setup.Questions = append(setup.Questions, q)
 	}

@@ -94,7 +94,7 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 // cross-site form post riding on the instructor's cookie). Browsers send
 // Origin on every POST; without it, Referer must name this host. The live
 // endpoints check Origin themselves.
-func sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		req := c.Request()
 		switch {
@@ -102,10 +102,11 @@ func sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		case isStreaming(c):
 			return next(c) // the live endpoints check Origin themselves
-		case strings.HasPrefix(req.Header.Get("Authorization"), "Bearer "):
+		case s.bearerKey(c):
 			// A browser never adds this header on its own, so a request
-			// carrying it was not forged by another site; the handler
-			// checks the key.
+			// carrying the key was not forged by another site. Only the
+			// right key skips the check: a handler that also takes the
+			// cookie must not be reached by a forged one with any header.
 			return next(c)
 		}
 		src := req.Header.Get("Origin")
@@ -118,6 +119,50 @@ func sameOrigin(next echo.HandlerFunc) echo.HandlerFunc {
 		u, err := url.Parse(src)
 		if err != nil || !strings.EqualFold(u.Host, req.Host) {
 			return echo.NewHTTPError(http.StatusForbidden, "Cross-site requests are refused.")
+		}
+		return next(c)
+	}
+}
+
+// headAsGet routes a HEAD request as the GET of the same URL: echo routes
+// methods apart, and uptime checks and link checkers send HEAD. The method
+// is put back after routing (see restoreHead), so that net/http, which
+// reads it from the same request, sends the headers only.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if req := c.Request(); req.Method == http.MethodHead {
+			req.Method = http.MethodGet
+			c.Set(headKey, true)
+		}
+		return next(c)
+	}
+}
+
+const headKey = "netstudy.head"
+
+func restoreHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(headKey) == true {
+			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
+}
+
+// unescapeParams decodes the path parameters. echo cuts them out of the
+// escaped path whenever the URL has one (RawPath: "/notes/r%c3%a9seau",
+// as html/template writes a link to the note "réseau"), and leaves them
+// escaped; a handler wants the name itself.
+func unescapeParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().URL.RawPath != "" {
+			values := c.ParamValues()
+			for i, v := range values {
+				if u, err := url.PathUnescape(v); err == nil {
+					values[i] = u
+				}
+			}
+			c.SetParamValues(values...)
 		}
 		return next(c)
 	}

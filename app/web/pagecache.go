@@ -68,7 +68,9 @@ func (pc *pageCache) put(version uint64, key string, p cachedPage) {
 // snapshot version and the URL, once per version, and serves it gzipped
 // to clients that accept it.
 func (s *Server) renderContentPage(c echo.Context, version uint64, page string, data any) error {
-	key := c.Request().URL.RequestURI()
+	// The path alone: these pages read no query, and a key per query
+	// string would let anyone fill the cache (and empty it for everyone).
+	key := c.Request().URL.Path
 	p, ok := s.cache.get(version, key)
 	if !ok {
 		html, err := s.renderBytes(page, data)

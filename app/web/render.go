@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -33,7 +34,9 @@ func parsePages(fsys fs.FS) (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
-	funcs := template.FuncMap{"asset": p.assetURL}
+	// pathEscape makes a slug or id one path segment of a link: a note
+	// called "Q&A #1" must not end its URL at the "#".
+	funcs := template.FuncMap{"asset": p.assetURL, "pathEscape": url.PathEscape}
 	partials, err := fs.Glob(fsys, "_*.html")
 	if err != nil {
 		return nil, err

@@ -10,8 +10,8 @@ import (
 // routes is the whole URL surface of netstudy.
 func (s *Server) routes() {
 	e := s.echo
-	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308}))
-	e.Use(s.logRequests, s.recoverPanics, securityHeaders, sameOrigin)
+	e.Pre(headAsGet, middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308}))
+	e.Use(restoreHead, s.logRequests, s.recoverPanics, securityHeaders, s.sameOrigin, unescapeParams)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: skipGzip}))
 
 	e.GET("/healthz", s.handleHealth)
