@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Auth makes and checks the two kinds of credential of a live session:
@@ -16,12 +18,17 @@ import (
 type Auth struct {
 	instructorKey []byte
 	secret        []byte
+	now           func() time.Time
 }
 
 // NewAuth returns an Auth for the instructor key and the server's secret.
 func NewAuth(instructorKey string, secret []byte) *Auth {
-	return &Auth{instructorKey: []byte(instructorKey), secret: secret}
+	return &Auth{instructorKey: []byte(instructorKey), secret: secret, now: time.Now}
 }
+
+// InstructorSignIn is how long an instructor cookie is valid: a school
+// day. A teacher who comes back tomorrow signs in again with the key.
+const InstructorSignIn = 12 * time.Hour
 
 func mac(key []byte, parts ...string) string {
 	h := hmac.New(sha256.New, key)
@@ -37,15 +44,32 @@ func (a *Auth) CheckKey(key string) bool {
 	return subtle.ConstantTimeCompare([]byte(key), a.instructorKey) == 1
 }
 
-// InstructorCookie is the value of the instructor's sign-in cookie. It is
-// not the key itself, so a leaked cookie does not reveal the key.
+// InstructorCookie is the value of a new instructor sign-in cookie: when it
+// was issued, and an HMAC of that under the key. It is not the key itself,
+// so a leaked cookie does not reveal the key, and it expires on the server
+// too, not only in the browser.
 func (a *Auth) InstructorCookie() string {
-	return mac(a.instructorKey, "instructor-cookie-v1")
+	issued := strconv.FormatInt(a.now().Unix(), 10)
+	return issued + "." + mac(a.instructorKey, "instructor-cookie-v2", issued)
 }
 
-// CheckInstructorCookie reports whether v is a valid instructor cookie.
+// CheckInstructorCookie reports whether v is an instructor cookie made with
+// this key less than InstructorSignIn ago.
 func (a *Auth) CheckInstructorCookie(v string) bool {
-	return v != "" && subtle.ConstantTimeCompare([]byte(v), []byte(a.InstructorCookie())) == 1
+	issued, sig, ok := strings.Cut(v, ".")
+	if !ok || len(v) > 128 {
+		return false
+	}
+	want := mac(a.instructorKey, "instructor-cookie-v2", issued)
+	if subtle.ConstantTimeCompare([]byte(sig), []byte(want)) != 1 {
+		return false
+	}
+	t, err := strconv.ParseInt(issued, 10, 64)
+	if err != nil {
+		return false
+	}
+	age := a.now().Sub(time.Unix(t, 0))
+	return age > -time.Minute && age < InstructorSignIn // a minute of clock skew
 }
 
 // ParticipantToken is the resume token of a participant of a session.

@@ -18,10 +18,6 @@ import (
 // that the key leaves the address bar and the history. Every instructor
 // page and action then checks that cookie (instructorPage, instructorAPI).
 
-// instructorCookieTTL is how long a sign-in lasts: a school day. A teacher
-// who comes back tomorrow signs in again with the link or the key.
-const instructorCookieTTL = 12 * time.Hour
-
 // hostSignInPage is the data of the sign-in form.
 type hostSignInPage struct {
 	Layout layout
@@ -89,7 +85,7 @@ func (s *Server) signIn(c echo.Context, next string) error {
 		Name:     live.CookieName,
 		Value:    s.auth.InstructorCookie(),
 		Path:     "/",
-		MaxAge:   int(instructorCookieTTL / time.Second),
+		MaxAge:   int(live.InstructorSignIn / time.Second), // the server checks it too
 		HttpOnly: true,
 		Secure:   c.Request().TLS != nil,
 		SameSite: http.SameSiteStrictMode,
