@@ -17,28 +17,11 @@ import (
 func TestAnswerNotStoredIsNotAcknowledged(t *testing.T) {
 	th := newTestHub(t)
 	info := th.create(t)
-	host := th.dial(t, true)
-	host.hello(info.Code, RoleHost, "")
-	host.expect("snapshot", "")
-	ada := th.dial(t, false)
-	ada.hello(info.Code, RoleStudent, "")
-	ada.join("ada")
-	ada.expect("snapshot", "")
-	if a := host.ack(host.command("ask_next", nil)); !a.OK {
-		t.Fatalf("ask_next refused: %+v", a.Error)
-	}
+	host := th.host(t, info.Code)
+	ada, _ := th.student(t, info.Code, "ada")
+	mustOK(t, host, "ask_next", nil)
 
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(th.dir, store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	exec := func(q string) {
-		t.Helper()
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+	exec := th.storeFile(t)
 	exec(`CREATE TRIGGER refuse_answers BEFORE INSERT ON commands WHEN NEW.kind = 'answer' BEGIN SELECT RAISE(ABORT, 'disk full'); END`)
 	if a := ada.ack(ada.command("answer", clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"a"}})); a.OK || a.Error == nil || a.Error.Code != "unavailable" {
 		t.Fatalf("answer the store refused: ack %+v, want unavailable", a)
@@ -77,35 +60,20 @@ func TestAnswerNotStoredIsNotAcknowledged(t *testing.T) {
 func TestBatchAppliedOnAFailedOneIsRefusedToo(t *testing.T) {
 	th := newTestHub(t)
 	info := th.create(t)
-	host := th.dial(t, true)
-	host.hello(info.Code, RoleHost, "")
-	host.expect("snapshot", "")
-	ada, bob := th.dial(t, false), th.dial(t, false)
-	for i, c := range []*wsClient{ada, bob} { // ada is p1, bob p2
-		c.hello(info.Code, RoleStudent, "")
-		c.join([]string{"ada", "bob"}[i])
-		c.expect("snapshot", "")
-	}
-	if a := host.ack(host.command("ask_next", nil)); !a.OK {
-		t.Fatalf("ask_next refused: %+v", a.Error)
-	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(th.dir, store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	host := th.host(t, info.Code)
+	ada, _ := th.student(t, info.Code, "ada") // p1
+	bob, _ := th.student(t, info.Code, "bob") // p2
+	mustOK(t, host, "ask_next", nil)
 	// Only ada's answers fail.
-	if _, err := db.Exec(`CREATE TRIGGER refuse_ada BEFORE INSERT ON commands WHEN NEW.kind = 'answer'
-		AND instr(CAST(NEW.payload AS TEXT), '"participant_id":"p1"') > 0 BEGIN SELECT RAISE(ABORT, 'disk full'); END`); err != nil {
-		t.Fatal(err)
-	}
+	th.storeFile(t)(`CREATE TRIGGER refuse_ada BEFORE INSERT ON commands WHEN NEW.kind = 'answer'
+		AND instr(CAST(NEW.payload AS TEXT), '"participant_id":"p1"') > 0 BEGIN SELECT RAISE(ABORT, 'disk full'); END`)
 
 	a, ok := th.hub.actorByID(info.ID)
 	if !ok {
 		t.Fatal("no actor")
 	}
 	answer := []byte(`{"question_id":"q1","round":1,"choices":["a"]}`)
-	err = a.do(context.Background(), func(a *actor) {
+	err := a.do(context.Background(), func(a *actor) {
 		ctx := context.Background()
 		a.handle(ctx, []actorMsg{commandMsg(a.byParticipant["p1"][0], Envelope{Type: "answer", ID: "ada-1", Data: answer})})
 		a.handle(ctx, []actorMsg{commandMsg(a.byParticipant["p2"][0], Envelope{Type: "answer", ID: "bob-1", Data: answer})})
@@ -122,5 +90,22 @@ func TestBatchAppliedOnAFailedOneIsRefusedToo(t *testing.T) {
 	// bob's answer is not in memory either: sent again, it is taken.
 	if ack := bob.ack(bob.command("answer", clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"b"}})); !ack.OK {
 		t.Fatalf("bob's answer sent again refused: %+v", ack.Error)
+	}
+}
+
+// storeFile opens the hub's database file beside the store, as another
+// program would, and returns a function that runs a statement on it.
+func (th *testHub) storeFile(t *testing.T) func(query string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(th.dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return func(query string) {
+		t.Helper()
+		if _, err := db.Exec(query); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
 	}
 }

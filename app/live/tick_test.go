@@ -1,7 +1,6 @@
 package live
 
 import (
-	"context"
 	"slices"
 	"testing"
 	"time"
@@ -15,38 +14,17 @@ func TestQuestionClosesWhenItsTimeIsUp(t *testing.T) {
 	th := newTestHub(t)
 	qs := testQuestions()
 	qs[0].TimeLimit = 300 * time.Millisecond
-	opts := session.DefaultOptions()
-	info, err := th.hub.Create(context.Background(), Setup{Title: "Timed", Options: opts, Questions: qs})
-	if err != nil {
-		t.Fatal(err)
-	}
-	host := th.dial(t, true)
-	host.hello(info.Code, RoleHost, "")
-	host.expect("snapshot", "")
-	ada := th.dial(t, false)
-	ada.hello(info.Code, RoleStudent, "")
-	ada.join("ada")
-	ada.expect("snapshot", "")
-	if a := host.ack(host.command("ask_next", nil)); !a.OK {
-		t.Fatalf("ask_next refused: %+v", a.Error)
-	}
+	info := th.createWith(t, session.DefaultOptions(), qs...)
+	host := th.host(t, info.Code)
+	ada, _ := th.student(t, info.Code, "ada")
+	mustOK(t, host, "ask_next", nil)
 	ada.expect(session.TypeQuestionOpened, "")
 	ada.expect(session.TypeQuestionClosed, "")
 	host.expect(session.TypeQuestionClosed, "")
 	// The session is still running, and the tick is stored, so that a
 	// restart closes the question at the same moment.
-	if a := host.ack(host.command("reveal", nil)); !a.OK {
-		t.Fatalf("reveal after the time ran out refused: %+v", a.Error)
-	}
-	cmds, err := th.store.Commands(context.Background(), info.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var kinds []string
-	for _, c := range cmds {
-		kinds = append(kinds, c.Kind)
-	}
-	if !slices.Contains(kinds, "tick") {
+	mustOK(t, host, "reveal", nil)
+	if kinds := th.storedKinds(t, info.ID); !slices.Contains(kinds, "tick") {
 		t.Errorf("stored commands %v, want a tick", kinds)
 	}
 }
