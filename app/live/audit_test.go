@@ -128,11 +128,7 @@ func (c *wsClient) within(d time.Duration, typ, id string) (Envelope, error) {
 			return env, err
 		}
 		if env.Type == "ping" {
-			var p struct {
-				T int64 `json:"t"`
-			}
-			_ = json.Unmarshal(env.Data, &p)
-			_ = c.conn.WriteJSON(Envelope{Type: "pong", Data: json.RawMessage(fmt.Sprintf(`{"t":%d}`, p.T))})
+			c.pong(env)
 			continue
 		}
 		if env.Seq > c.lastSeq {

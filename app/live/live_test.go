@@ -177,11 +177,7 @@ func (c *wsClient) next() (Envelope, error) {
 			return env, err
 		}
 		if env.Type == "ping" {
-			var p struct {
-				T int64 `json:"t"`
-			}
-			_ = json.Unmarshal(env.Data, &p)
-			_ = c.conn.WriteJSON(Envelope{Type: "pong", Data: json.RawMessage(fmt.Sprintf(`{"t":%d}`, p.T))})
+			c.pong(env)
 			continue
 		}
 		if env.Seq != 0 {
@@ -196,6 +192,15 @@ func (c *wsClient) next() (Envelope, error) {
 		c.seen = append(c.seen, env)
 		return env, nil
 	}
+}
+
+// pong answers a ping as a browser does, echoing its t.
+func (c *wsClient) pong(ping Envelope) {
+	var p struct {
+		T int64 `json:"t"`
+	}
+	_ = json.Unmarshal(ping.Data, &p)
+	_ = c.conn.WriteJSON(Envelope{Type: "pong", Data: json.RawMessage(fmt.Sprintf(`{"t":%d}`, p.T))})
 }
 
 // expect reads until an envelope of the given type (and id, for acks).
