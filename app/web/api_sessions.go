@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -33,6 +34,15 @@ func (s *Server) bearerKey(c echo.Context) bool {
 	return ok && s.auth.CheckKey(key)
 }
 
+// A session created by a script is bounded as one set up in the form is:
+// its title by maxTitle, and the whole request by maxCreateSessionBody,
+// room for maxTypedQuestions questions of every choice and answer a
+// question may have.
+const (
+	maxCreateSessionBody = 1 << 20
+	maxTypedQuestions    = 200
+)
+
 type apiCreateSession struct {
 	Title     string                `json:"title"`
 	QuizID    string                `json:"quiz_id"`
@@ -50,8 +60,19 @@ type apiSessionCreated struct {
 // and/or questions given in the request.
 func (s *Server) handleAPICreateSession(c echo.Context) error {
 	var req apiCreateSession
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxCreateSessionBody)
 	if err := c.Bind(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The session is too large: at most %d KiB.", maxCreateSessionBody>>10))
+		}
 		return echo.NewHTTPError(http.StatusBadRequest, "The body must be JSON: {title, quiz_id, questions, options}.")
+	}
+	if n := len([]rune(strings.TrimSpace(req.Title))); n > maxTitle {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("A title has at most %d characters; this one has %d.", maxTitle, n))
+	}
+	if len(req.Questions) > maxTypedQuestions {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("A session has at most %d typed questions; this one has %d.", maxTypedQuestions, len(req.Questions)))
 	}
 	setup := live.Setup{Title: strings.TrimSpace(req.Title), Options: session.DefaultOptions()}
 	if req.Options != nil {

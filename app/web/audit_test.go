@@ -156,6 +156,9 @@ func TestAuditTrailingSlashAndOpenRedirect(t *testing.T) {
 		if res.StatusCode != http.StatusPermanentRedirect || res.Header.Get("Location") != want {
 			t.Errorf("GET %s = %d → %q, want 308 → %q", path, res.StatusCode, res.Header.Get("Location"), want)
 		}
+		if res.Header.Get("Content-Security-Policy") != contentSecurityPolicy || res.Header.Get("X-Frame-Options") != "DENY" {
+			t.Errorf("GET %s: the redirect lacks the security headers: %v", path, res.Header)
+		}
 	}
 	res, _ := auditDo(t, ts, auditReq{method: http.MethodPost, path: "/api/quizzes/practice-basics/check/", body: `{}`,
 		header: map[string]string{"Origin": ts.URL}})
@@ -281,6 +284,9 @@ func TestAuditCreateSessionAPIRefusals(t *testing.T) {
 		{"unknown quiz", auditReq{body: `{"quiz_id":"nope"}`, header: bearer}, 404},
 		{"too many choices", auditReq{body: `{"questions":[{"prompt":"x","choices":["1","2","3","4","5","6","7","8","9","10","11","12","13"]}]}`, header: bearer}, 400},
 		{"time limit", auditReq{body: `{"questions":[{"prompt":"x","choices":["a","b"],"correct":[0],"time_limit_seconds":-1}]}`, header: bearer}, 400},
+		{"title too long", auditReq{body: `{"title":"` + strings.Repeat("é", maxTitle+1) + `"}`, header: bearer}, 400},
+		{"too many questions", auditReq{body: `{"questions":[` + strings.Repeat(`{"prompt":"x","choices":["a","b"],"correct":[0]},`, maxTypedQuestions) + `{"prompt":"x","choices":["a","b"],"correct":[0]}]}`, header: bearer}, 400},
+		{"body too large", auditReq{body: `{"title":"x","quiz_id":"` + strings.Repeat("x", maxCreateSessionBody) + `"}`, header: bearer}, 413},
 		{"no credentials", auditReq{body: `{}`, header: map[string]string{"Content-Type": "application/json", "Origin": ts.URL}}, 403},
 		{"wrong key", auditReq{body: `{}`, header: map[string]string{"Authorization": "Bearer nope", "Content-Type": "application/json"}}, 403},
 		{"key without Bearer", auditReq{body: `{}`, header: map[string]string{"Authorization": testInstructorKey, "Content-Type": "application/json", "Origin": ts.URL}}, 403},
@@ -306,6 +312,7 @@ func TestAuditCreateSessionAPIRefusals(t *testing.T) {
 	// the answer follows the contract.
 	for _, r := range []auditReq{
 		{body: `{"quiz_id":"` + hostQuizID + `"}`, header: bearer},
+		{body: `{"quiz_id":"` + hostQuizID + `","title":"` + strings.Repeat("é", maxTitle) + `"}`, header: bearer},
 		{body: `{"quiz_id":"` + hostQuizID + `","title":"Mine"}`, header: map[string]string{"Content-Type": "application/json", "Origin": ts.URL}, instructor: cookie},
 	} {
 		r.method, r.path = http.MethodPost, "/api/sessions"

@@ -27,6 +27,10 @@ const (
 // by itself.
 const defaultTimeLimit = 30 * time.Second
 
+// maxTitle bounds a session's title, in characters: it must fit the
+// projector's heading and the phones'.
+const maxTitle = 120
+
 // timeLimitChoices are the defaults the form offers, in seconds; 0 is "no
 // limit" (the instructor closes each question).
 var timeLimitChoices = []int{10, 20, 30, 45, 60, 90, 120, 0}
@@ -67,8 +71,8 @@ func readNewSessionForm(f formValues) (newSessionForm, error) {
 	default:
 		return form, fmt.Errorf("choose where the questions come from")
 	}
-	if len([]rune(form.Title)) > 120 {
-		return form, fmt.Errorf("a title has at most 120 characters")
+	if len([]rune(form.Title)) > maxTitle {
+		return form, fmt.Errorf("a title has at most %d characters", maxTitle)
 	}
 	limit, err := strconv.Atoi(cmp.Or(f.FormValue("time_limit"), "30"))
 	if err != nil || limit < 0 || limit > 3600 {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -90,9 +91,39 @@ func (s *Server) renderContentPage(c echo.Context, version uint64, page string, 
 	}
 	h := c.Response().Header()
 	h.Add("Vary", "Accept-Encoding")
-	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
+	if acceptsGzip(c.Request().Header.Values("Accept-Encoding")) {
 		h.Set("Content-Encoding", "gzip")
 		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, p.gz)
 	}
 	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, p.html)
+}
+
+// acceptsGzip reads Accept-Encoding (RFC 9110, 12.5.3): gzip, or "*", with
+// a weight above zero. "gzip;q=0" refuses it, and gzip named explicitly
+// outranks "*".
+func acceptsGzip(headers []string) bool {
+	star := false
+	for _, h := range headers {
+		for coding := range strings.SplitSeq(h, ",") {
+			name, params, _ := strings.Cut(coding, ";")
+			name = strings.ToLower(strings.TrimSpace(name))
+			if name != "gzip" && name != "x-gzip" && name != "*" {
+				continue
+			}
+			ok := true
+			for param := range strings.SplitSeq(params, ";") {
+				k, v, _ := strings.Cut(strings.TrimSpace(param), "=")
+				if strings.EqualFold(strings.TrimSpace(k), "q") {
+					q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+					ok = err == nil && q > 0
+				}
+			}
+			if name == "*" {
+				star = ok
+				continue
+			}
+			return ok
+		}
+	}
+	return star
 }

@@ -49,3 +49,31 @@ func TestCachedPagesAreGzippedAndFollowContentChanges(t *testing.T) {
 		t.Error("after a content reload the cached page is stale")
 	}
 }
+
+func TestAcceptsGzip(t *testing.T) {
+	for _, tt := range []struct {
+		header []string
+		want   bool
+	}{
+		{nil, false},
+		{[]string{""}, false},
+		{[]string{"gzip"}, true},
+		{[]string{"gzip, deflate, br"}, true},
+		{[]string{"br;q=1.0, GZIP;q=0.5"}, true},
+		{[]string{"x-gzip"}, true},
+		{[]string{"gzip;q=0"}, false},
+		{[]string{"gzip; q=0.000"}, false},
+		{[]string{"gzip;q=nonsense"}, false},
+		{[]string{"identity"}, false},
+		{[]string{"notgzip"}, false},
+		{[]string{"*"}, true},
+		{[]string{"*;q=0"}, false},
+		{[]string{"*, gzip;q=0"}, false}, // gzip named outranks the star
+		{[]string{"gzip;q=0, *"}, false},
+		{[]string{"deflate", "gzip"}, true}, // the header sent twice
+	} {
+		if got := acceptsGzip(tt.header); got != tt.want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}

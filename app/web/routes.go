@@ -10,8 +10,10 @@ import (
 // routes is the whole URL surface of netstudy.
 func (s *Server) routes() {
 	e := s.echo
-	e.Pre(headAsGet, middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308}))
-	e.Use(restoreHead, s.logRequests, s.recoverPanics, securityHeaders, s.sameOrigin, unescapeParams)
+	// Security headers come before the trailing-slash redirect, which
+	// answers before any Use middleware runs.
+	e.Pre(headAsGet, securityHeaders, middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: 308}))
+	e.Use(restoreHead, s.logRequests, s.recoverPanics, s.sameOrigin, unescapeParams)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024, Skipper: skipGzip}))
 
 	e.GET("/healthz", s.handleHealth)
