@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,11 +15,16 @@ import (
 // the instructor's cookie (derived from the instructor key) and each
 // participant's resume token (derived from a server secret). Both are
 // HMACs, so nothing needs to be stored to check them and they survive a
-// restart; both are compared in constant time.
+// restart; both are compared in constant time. The one thing kept is when
+// the instructor last signed out: every cookie issued until then is void,
+// copies included.
 type Auth struct {
 	instructorKey []byte
 	secret        []byte
 	now           func() time.Time
+	// revokedThrough is a Unix second: instructor cookies issued at or
+	// before it are refused.
+	revokedThrough atomic.Int64
 }
 
 // NewAuth returns an Auth for the instructor key and the server's secret.
@@ -49,12 +55,14 @@ func (a *Auth) CheckKey(key string) bool {
 // so a leaked cookie does not reveal the key, and it expires on the server
 // too, not only in the browser.
 func (a *Auth) InstructorCookie() string {
-	issued := strconv.FormatInt(a.now().Unix(), 10)
+	// A sign-in in the same second as a sign-out must still work: the
+	// cookie is dated just after it.
+	issued := strconv.FormatInt(max(a.now().Unix(), a.revokedThrough.Load()+1), 10)
 	return issued + "." + mac(a.instructorKey, "instructor-cookie-v2", issued)
 }
 
 // CheckInstructorCookie reports whether v is an instructor cookie made with
-// this key less than InstructorSignIn ago.
+// this key less than InstructorSignIn ago, and after the last sign-out.
 func (a *Auth) CheckInstructorCookie(v string) bool {
 	issued, sig, ok := strings.Cut(v, ".")
 	if !ok || len(v) > 128 {
@@ -65,11 +73,30 @@ func (a *Auth) CheckInstructorCookie(v string) bool {
 		return false
 	}
 	t, err := strconv.ParseInt(issued, 10, 64)
-	if err != nil {
+	if err != nil || t <= a.revokedThrough.Load() {
 		return false
 	}
 	age := a.now().Sub(time.Unix(t, 0))
 	return age > -time.Minute && age < InstructorSignIn // a minute of clock skew
+}
+
+// RevokeInstructorCookies voids every instructor cookie issued until now,
+// and returns the Unix second to keep for RevokeInstructorCookiesThrough
+// after a restart.
+func (a *Auth) RevokeInstructorCookies() int64 {
+	a.RevokeInstructorCookiesThrough(a.now().Unix())
+	return a.revokedThrough.Load()
+}
+
+// RevokeInstructorCookiesThrough voids the instructor cookies issued at or
+// before the Unix second t. It never brings back revoked ones.
+func (a *Auth) RevokeInstructorCookiesThrough(t int64) {
+	for {
+		old := a.revokedThrough.Load()
+		if t <= old || a.revokedThrough.CompareAndSwap(old, t) {
+			return
+		}
+	}
 }
 
 // ParticipantToken is the resume token of a participant of a session.

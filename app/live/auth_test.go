@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -33,5 +34,41 @@ func TestInstructorCookieExpires(t *testing.T) {
 		if got := a.CheckInstructorCookie(tc.cookie); got != tc.want {
 			t.Errorf("%s: CheckInstructorCookie = %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// Signing out voids every cookie issued until then, copies on other
+// computers included, and survives a restart; signing in again, even in
+// the same second, works.
+func TestSigningOutVoidsEveryEarlierCookie(t *testing.T) {
+	dir := t.TempDir()
+	th := startTestHub(t, dir)
+	auth := th.hub.auth
+	copied := auth.InstructorCookie() // taken from a classroom computer
+	mine := auth.InstructorCookie()
+	if err := th.hub.SignOutInstructor(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]string{"copied": copied, "mine": mine} {
+		if auth.CheckInstructorCookie(c) {
+			t.Errorf("the %s cookie still works after signing out", name)
+		}
+	}
+	again := auth.InstructorCookie() // the same second, most likely
+	if !auth.CheckInstructorCookie(again) {
+		t.Fatal("signing in right after signing out fails")
+	}
+	auth.RevokeInstructorCookiesThrough(0) // an older sign-out brings nothing back
+	if auth.CheckInstructorCookie(copied) {
+		t.Error("an older sign-out revived a revoked cookie")
+	}
+
+	th.stop()
+	restarted := startTestHub(t, dir)
+	if restarted.hub.auth.CheckInstructorCookie(copied) {
+		t.Error("the copied cookie works again after a restart")
+	}
+	if !restarted.hub.auth.CheckInstructorCookie(again) {
+		t.Error("the cookie issued after the sign-out was lost in the restart")
 	}
 }

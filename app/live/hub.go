@@ -130,12 +130,23 @@ func NewHub(cfg Config) *Hub {
 	return h
 }
 
+// SignOutInstructor voids every instructor cookie issued until now, on
+// every device, and keeps it so across restarts.
+func (h *Hub) SignOutInstructor(ctx context.Context) error {
+	return h.store.SetInstructorSignedOut(ctx, h.auth.RevokeInstructorCookies())
+}
+
 // Start restores every session that had not ended from the store and
 // starts their actors under ctx.
 func (h *Hub) Start(ctx context.Context) error {
 	h.mu.Lock()
 	h.ctx = ctx
 	h.mu.Unlock()
+	signedOut, err := h.store.InstructorSignedOut(ctx)
+	if err != nil {
+		return err
+	}
+	h.auth.RevokeInstructorCookiesThrough(signedOut)
 	sessions, err := h.store.Sessions(ctx)
 	if err != nil {
 		return fmt.Errorf("restore sessions: %w", err)

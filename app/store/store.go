@@ -125,6 +125,29 @@ func (s *Store) Secret(ctx context.Context) ([]byte, error) {
 	return secret, nil
 }
 
+// InstructorSignedOut returns the Unix second of the instructor's last
+// sign-out, 0 if never: cookies issued until then stay void after a
+// restart.
+func (s *Store) InstructorSignedOut(ctx context.Context) (int64, error) {
+	var t int64
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'instructor_signed_out'`).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read the last sign-out: %w", err)
+	}
+	return t, nil
+}
+
+// SetInstructorSignedOut records the instructor's last sign-out.
+func (s *Store) SetInstructorSignedOut(ctx context.Context, t int64) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT OR REPLACE INTO meta (key, value) VALUES ('instructor_signed_out', ?)`, t); err != nil {
+		return fmt.Errorf("record the sign-out: %w", err)
+	}
+	return nil
+}
+
 // CreateSession stores a new session.
 func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 	_, err := s.db.ExecContext(ctx,

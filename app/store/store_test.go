@@ -160,3 +160,23 @@ func TestSecretIsStable(t *testing.T) {
 		t.Errorf("secret changed across reopen: %x then %x (%v)", first, again, err)
 	}
 }
+
+func TestInstructorSignOutIsKept(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir)
+	if got, err := s.InstructorSignedOut(ctx); err != nil || got != 0 {
+		t.Fatalf("never signed out: %d, %v; want 0", got, err)
+	}
+	for _, at := range []int64{1796200000, 1796300000} {
+		if err := s.SetInstructorSignedOut(ctx, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s = open(t, dir)
+	defer s.Close()
+	if got, err := s.InstructorSignedOut(ctx); err != nil || got != 1796300000 {
+		t.Errorf("after reopening: %d, %v; want the last sign-out, 1796300000", got, err)
+	}
+}

@@ -981,3 +981,41 @@ func TestAuditHostCreateFormRefusals(t *testing.T) {
 		})
 	}
 }
+
+// Sign-out signs the instructor out everywhere, but only the instructor
+// can: a student posting to /host/signout must not sign the teacher out.
+func TestAuditSignOutEverywhereOnlyByTheInstructor(t *testing.T) {
+	ts, srv := startTestServer(t, testServerConfig{Content: hostContent()})
+	signOut := func(cookie string) *http.Response {
+		res, _ := auditDo(t, ts, auditReq{method: http.MethodPost, path: "/host/signout", instructor: cookie,
+			header: map[string]string{"Origin": ts.URL}})
+		return res
+	}
+	works := func(cookie string) bool {
+		res, _ := auditDo(t, ts, auditReq{path: "/host", instructor: cookie})
+		return res.StatusCode == http.StatusOK
+	}
+	teacher, copied := auditCookie(srv.auth), auditCookie(srv.auth)
+	if res := signOut(""); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-out without a cookie = %d, want 303", res.StatusCode)
+	}
+	if res := signOut(live.CookieName + "=1." + strings.Repeat("A", 43)); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-out with a forged cookie = %d, want 303", res.StatusCode)
+	}
+	if !works(teacher) || !works(copied) {
+		t.Fatal("a student's sign-out signed the teacher out")
+	}
+	res := signOut(teacher)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-out = %d, want 303", res.StatusCode)
+	}
+	if c := res.Header.Get("Set-Cookie"); !strings.Contains(c, "Max-Age=0") {
+		t.Errorf("sign-out does not clear the cookie: %q", c)
+	}
+	if works(teacher) || works(copied) {
+		t.Error("a cookie from before the sign-out still opens /host")
+	}
+	if !works(auditCookie(srv.auth)) {
+		t.Error("signing in again after signing out fails")
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"path"
@@ -124,8 +125,17 @@ func (s *Server) handleHostSignIn(c echo.Context) error {
 	return s.signIn(c, next)
 }
 
-// handleHostSignOut is POST /host/signout: the cookie is cleared.
+// handleHostSignOut is POST /host/signout: the instructor is signed out
+// on every device (a cookie copied from a classroom computer dies with
+// the others), and this browser's cookie is cleared. Only a signed-in
+// instructor can sign everyone out; anyone else just loses their own
+// cookie, if any.
 func (s *Server) handleHostSignOut(c echo.Context) error {
+	if s.isInstructor(c) {
+		if err := s.hub.SignOutInstructor(c.Request().Context()); err != nil {
+			return fmt.Errorf("sign out: %w", err)
+		}
+	}
 	c.SetCookie(&http.Cookie{
 		Name: live.CookieName, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: c.Request().TLS != nil, SameSite: http.SameSiteStrictMode,
