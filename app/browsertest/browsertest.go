@@ -45,12 +45,44 @@ func New(t testing.TB) *Browser {
 		}
 		t.Skip("browsertest: chromium not found (apt-get install -y chromium, or set NETSTUDY_CHROMIUM)")
 	}
+	// Chromium now and then dies as it starts (a crash report and no
+	// DevTools endpoint: once in some sixty starts on this machine): that
+	// says nothing about the pages under test, so it gets a few tries.
+	var (
+		b   *Browser
+		err error
+	)
+	for attempt := 1; attempt <= startAttempts; attempt++ {
+		if b, err = start(path); err == nil {
+			break
+		}
+		t.Logf("browsertest: start chromium, attempt %d of %d: %v", attempt, startAttempts, err)
+	}
+	if err != nil {
+		t.Fatalf("browsertest: start chromium: %v", err)
+	}
+	t.Cleanup(b.cancel)
+	return b
+}
+
+const startAttempts = 3
+
+// start runs a Chromium with a fresh profile and opens its first tab.
+func start(path string) (*Browser, error) {
 	// Not t.TempDir: Chromium's helper processes may still be writing the
 	// profile for a moment after the browser exits, which would fail the
 	// test in TempDir's cleanup.
 	profile, err := os.MkdirTemp("", "netstudy-chromium-")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
+	}
+	removeProfile := func() {
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
@@ -67,21 +99,15 @@ func New(t testing.TB) *Browser {
 	if err := chromedp.Run(ctx); err != nil {
 		cancelCtx()
 		cancelAlloc()
-		t.Fatalf("browsertest: start chromium: %v", err)
+		removeProfile()
+		return nil, err
 	}
-	b := &Browser{ctx: ctx, cancel: func() {
+	return &Browser{ctx: ctx, cancel: func() {
 		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelCtx()
 		cancelAlloc()
-		for range 20 {
-			if os.RemoveAll(profile) == nil {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	}}
-	t.Cleanup(b.cancel)
-	return b
+		removeProfile()
+	}}, nil
 }
 
 func findChromium() string {
