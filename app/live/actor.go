@@ -92,6 +92,7 @@ type actor struct {
 	presenceSent  time.Time
 	countsSent    time.Time // when the phones last heard the answer count
 	lastAnswer    time.Time // when an answer was last recorded
+	lastActive    time.Time // when anyone last sent a command (see Config.IdleEnd)
 	countWaiting  time.Time // since when the phones have a count to hear
 	answeredNew   []string  // who answered since the hosts last heard, for their students table
 	answeredQ     string    // the question and round answeredNew belongs to
@@ -123,6 +124,7 @@ func newActor(h *Hub, id, code string, setup Setup, created time.Time) *actor {
 // reset empties the session to its setup; rebuild then replays its log.
 func (a *actor) reset() {
 	a.sess = session.New(a.id, a.setup.Options, a.setup.Questions, a.created)
+	a.lastActive = a.created
 	a.cmdSeq = 0
 	a.seq = 0
 	a.hist = newHistory(historyLen)
@@ -144,6 +146,9 @@ func (a *actor) rebuild(cmds []store.Command) {
 	for _, c := range cmds {
 		res, err := apply(a.sess, c.Kind, c.Payload, c.At)
 		a.cmdSeq = c.Seq
+		if c.Kind != "tick" {
+			a.lastActive = c.At
+		}
 		if err != nil {
 			a.hub.log.Warn("replay: stored command refused", "session", a.id, "seq", c.Seq, "kind", c.Kind, "err", err)
 			continue
@@ -262,6 +267,7 @@ func (a *actor) run(ctx context.Context) {
 			a.flushVolatile()
 		case <-presence.C:
 			a.settle(ctx)
+			a.endIfIdle(ctx)
 			// A large class's presence list is big: send it less often.
 			if (a.presenceDirty || a.rttChanged.Load()) && time.Since(a.presenceSent) >= presenceEvery*time.Duration(1+len(a.students)/500) {
 				a.sendPresence()
@@ -341,6 +347,7 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 func (a *actor) command(m actorMsg) (pending, *store.Command) {
 	c, env := m.c, m.env
 	p := pending{c: c, id: env.ID, arrived: m.arrived}
+	a.lastActive = a.hub.now()
 	switch {
 	case !c.attached:
 		p.err = protocolErr("hello_first", "say hello before sending commands")
@@ -558,9 +565,33 @@ func (a *actor) tick(ctx context.Context) {
 	if err != nil || len(res.events) == 0 {
 		return
 	}
+	a.commitOwn(ctx, "tick", now, res.events)
+}
+
+// endIfIdle ends the session, as the instructor's end would, once nobody
+// has sent a command for the hub's idleEnd: a session left running would
+// keep its quiz out of practice for good. It is stored as an end, so a
+// replay ends it too.
+func (a *actor) endIfIdle(ctx context.Context) {
+	now := a.hub.now()
+	if a.sess.State() == session.Ended || now.Sub(a.lastActive) < a.hub.idleEnd {
+		return
+	}
+	res, err := apply(a.sess, "end", nil, now)
+	if err != nil {
+		a.hub.log.Error("end an idle session", "session", a.id, "err", err)
+		return
+	}
+	a.hub.log.Info("session ended: nobody acted in it", "session", a.id, "since", a.lastActive, "idle_end", a.hub.idleEnd)
+	a.commitOwn(ctx, "end", now, res.events)
+}
+
+// commitOwn stores and publishes a command the server gave itself: there
+// is nobody to acknowledge.
+func (a *actor) commitOwn(ctx context.Context, kind string, now time.Time, events []session.Event) {
 	a.cmdSeq++
-	rec := store.Command{SessionID: a.id, Seq: a.cmdSeq, Kind: "tick", At: now, Payload: []byte("{}")}
-	a.commit(ctx, []pending{{c: nil, events: res.events}}, []store.Command{rec})
+	rec := store.Command{SessionID: a.id, Seq: a.cmdSeq, Kind: kind, At: now, Payload: []byte("{}")}
+	a.commit(ctx, []pending{{events: events}}, []store.Command{rec})
 }
 
 // publish numbers events, keeps them for resume and routes them.

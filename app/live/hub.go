@@ -48,6 +48,10 @@ type Config struct {
 	// EndedLinger is how long an ended session stays in memory before it
 	// retires to the store (default 10 minutes).
 	EndedLinger time.Duration
+	// IdleEnd ends a session nobody has acted in for that long (default 4
+	// hours): a session the instructor forgot to end would otherwise
+	// keep its quiz out of practice (see SourceLive) for good.
+	IdleEnd time.Duration
 	// PingEvery and ReadTimeout are the WebSocket heartbeat (defaults 10 s
 	// and 35 s): a connection that sends nothing, not even a pong, for
 	// ReadTimeout is dead and closed.
@@ -70,7 +74,9 @@ type Hub struct {
 	origins map[string]bool
 	// endedLinger: see Config.EndedLinger.
 	endedLinger time.Duration
-	heartbeat   struct{ every, timeout time.Duration }
+	// idleEnd: see Config.IdleEnd.
+	idleEnd   time.Duration
+	heartbeat struct{ every, timeout time.Duration }
 	// readWithGoroutines: see Config.ReadWithGoroutines.
 	readWithGoroutines bool
 
@@ -112,6 +118,7 @@ func NewHub(cfg Config) *Hub {
 		metrics:     newMetrics(reg),
 		origins:     map[string]bool{},
 		endedLinger: cfg.EndedLinger,
+		idleEnd:     cfg.IdleEnd,
 		byID:        map[string]*actor{},
 		byCode:      map[string]*actor{},
 		clients:     map[*client]struct{}{},
@@ -122,6 +129,9 @@ func NewHub(cfg Config) *Hub {
 	h.polls = newPollRegistry(h)
 	h.flushers = newFlushers(runtime.GOMAXPROCS(0))
 	h.guard = newCodeGuard()
+	if h.idleEnd <= 0 {
+		h.idleEnd = 4 * time.Hour
+	}
 	if h.endedLinger <= 0 {
 		h.endedLinger = 10 * time.Minute
 	}
