@@ -323,3 +323,30 @@ func TestHostBrowserRunsASession(t *testing.T) {
 	host.AssertClean(t)
 	pres.AssertClean(t)
 }
+
+// The classroom computer and the teacher's laptop are both signed in;
+// "Sign out on every device" on the laptop signs the classroom computer
+// out too, and the laptop can sign in again at once.
+func TestHostBrowserSignOutEverywhere(t *testing.T) {
+	e := newHostEnv(t, "")
+	b := browsertest.New(t)
+	signIn := func(p *browsertest.Page) {
+		p.Run(t,
+			chromedp.Navigate(e.ts.URL+"/host?key="+url.QueryEscape(testInstructorKey)),
+			chromedp.WaitVisible("#new-session", chromedp.ByID),
+		)
+	}
+	classroom, laptop := b.NewPage(t), b.NewPage(t)
+	signIn(classroom)
+	signIn(laptop)
+	laptop.Run(t,
+		browsertest.WaitJS(`document.getElementById("signout").textContent.includes("every device")`),
+		chromedp.Click("#signout", chromedp.ByID),
+		chromedp.WaitVisible("#key", chromedp.ByID),
+	)
+	classroom.Run(t,
+		chromedp.Navigate(e.ts.URL+"/host"),
+		chromedp.WaitVisible("#key", chromedp.ByID), // the sign-in form
+	)
+	signIn(laptop)
+}
