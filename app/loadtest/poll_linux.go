@@ -3,6 +3,7 @@ package loadtest
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"syscall"
 	"time"
@@ -75,6 +76,10 @@ func (p *poller) add(s *student) error {
 
 func (p *poller) run() {
 	defer close(p.done)
+	// A thread of its own, as a C event loop has: it runs nothing but
+	// this loop (measured a little faster than without, within noise).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	events := make([]unix.EpollEvent, 512)
 	buf := make([]byte, 64<<10)
 	for {
