@@ -74,8 +74,8 @@
 // # Transports
 //
 // WebSocket: GET /live, upgraded after the Origin check. On Linux no
-// goroutine waits on a connection: a few read pollers (epoll, one per
-// processor) read every socket that has bytes and cut them into frames;
+// goroutine waits on a connection: a few read pollers (epoll, one per two
+// processors) read every socket that has bytes and cut them into frames;
 // elsewhere a goroutine per connection reads. Every outgoing message goes
 // through a bounded queue; a few flushers (one per processor) write the
 // queues without blocking, several frames to a write, and a connection

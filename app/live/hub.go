@@ -140,6 +140,17 @@ func NewHub(cfg Config) *Hub {
 	return h
 }
 
+// readPollerCount is how many read pollers serve procs processors: one for
+// every two. Each poller sleeps between bursts and is woken for its share
+// of every burst; on a small machine those wake-ups cost more than the
+// reading they spread. With two cores shared with the load generator, one
+// poller against two, in six alternating pairs of 10,000-student runs,
+// acknowledged answers sooner in every pair (ack p50 140 to 180 ms against
+// 165 to 190 ms) and took more answers a second.
+func readPollerCount(procs int) int {
+	return max(1, procs/2)
+}
+
 // SignOutInstructor voids every instructor cookie issued until now, on
 // every device, and keeps it so across restarts.
 func (h *Hub) SignOutInstructor(ctx context.Context) error {
@@ -176,7 +187,7 @@ func (h *Hub) Start(ctx context.Context) error {
 		h.log.Info("session restored", "session", rec.ID, "code", rec.Code, "state", state, "events", events)
 	}
 	if !h.readWithGoroutines {
-		readers, err := newReadPollers(runtime.GOMAXPROCS(0))
+		readers, err := newReadPollers(readPollerCount(runtime.GOMAXPROCS(0)))
 		if err != nil {
 			h.log.Info("every WebSocket is read by a goroutine of its own", "why", err)
 		}

@@ -10,7 +10,8 @@ import (
 // readPoller reads many WebSocket connections from one goroutine, with
 // epoll: an idle student then costs the server no goroutine and no stack,
 // and a message costs one read, where a goroutine per connection pays a
-// wake-up and a second, empty read. The hub runs one per processor.
+// wake-up and a second, empty read. The hub runs one per two processors
+// (see readPollerCount).
 type readPoller struct {
 	epfd int
 
