@@ -147,7 +147,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	// wake for half the messages, and the whole machine was slower for it
 	// (10,000 students, alternating runs: the last student had the
 	// question after 130 to 175 ms against 160 to 200 ms, and the ack
-	// p99 dropped by 30 to 40 ms).
+	// p99 was lower in every pair).
 	poll, err := newPoller()
 	if err != nil {
 		return Result{}, err
@@ -368,10 +368,10 @@ func (r *run) connectAll(ctx context.Context, poll *poller) ([]*student, time.Du
 // a random moment within Spread. It sends them all from this goroutine,
 // in the order they are due, as the Socket.IO generator sends from its
 // one event loop: two senders, one per core, took the whole 10,000 a
-// little longer (25,000 answers/s against 24,700 in alternating runs),
-// and made each answer wait longer for its ack (p99 270 to 290 ms against
-// 300 to 345 ms). It returns once they are sent, while the
-// acknowledgements come in on the poller.
+// little longer (24,900 answers/s against 25,800, medians of three
+// alternating runs) and made each answer wait longer for its ack (p99 300
+// to 345 ms against 270 to 290 ms). It returns once they are sent, while
+// the acknowledgements come in on the poller.
 func (r *run) answerAll(students []*student, k int) {
 	type due struct {
 		s  *student
