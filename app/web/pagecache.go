@@ -91,11 +91,15 @@ func (s *Server) renderContentPage(c echo.Context, version uint64, page string, 
 	}
 	h := c.Response().Header()
 	h.Add("Vary", "Accept-Encoding")
+	body := p.html
 	if acceptsGzip(c.Request().Header.Values("Accept-Encoding")) {
 		h.Set("Content-Encoding", "gzip")
-		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, p.gz)
+		body = p.gz
 	}
-	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, p.html)
+	// The length is known: without it net/http would send the page in
+	// chunks, as it does any body larger than its 2 KiB buffer.
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body)
 }
 
 // acceptsGzip reads Accept-Encoding (RFC 9110, 12.5.3): gzip, or "*", with

@@ -77,3 +77,33 @@ func TestAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// Over a real connection a cached page says how long it is, compressed or
+// not, instead of coming in chunks; HEAD says the same.
+func TestCachedPagesHaveALength(t *testing.T) {
+	ts := newTestServer(t, testContent())
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	for _, tt := range []struct{ method, encoding string }{
+		{http.MethodGet, "gzip"}, {http.MethodGet, ""}, {http.MethodHead, "gzip"},
+	} {
+		req, _ := http.NewRequest(tt.method, ts.URL+"/notes/routing", nil)
+		if tt.encoding != "" {
+			req.Header.Set("Accept-Encoding", tt.encoding)
+		}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if len(res.TransferEncoding) > 0 || res.ContentLength <= 0 {
+			t.Errorf("%s %q: transfer encoding %v, length %d; want a length", tt.method, tt.encoding, res.TransferEncoding, res.ContentLength)
+		}
+		if tt.method == http.MethodGet && int64(len(b)) != res.ContentLength {
+			t.Errorf("%s %q: %d bytes, Content-Length %d", tt.method, tt.encoding, len(b), res.ContentLength)
+		}
+		if got := res.Header.Get("Content-Encoding"); got != tt.encoding {
+			t.Errorf("%s %q: Content-Encoding %q", tt.method, tt.encoding, got)
+		}
+	}
+}
