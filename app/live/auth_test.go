@@ -72,3 +72,22 @@ func TestSigningOutVoidsEveryEarlierCookie(t *testing.T) {
 		t.Error("the cookie issued after the sign-out was lost in the restart")
 	}
 }
+
+// Screens the instructor opened before signing out are closed, told why;
+// the students' connections stay.
+func TestSigningOutClosesTheInstructorsScreens(t *testing.T) {
+	th := newTestHub(t)
+	info := th.create(t)
+	host := th.host(t, info.Code)
+	ada, _ := th.student(t, info.Code, "ada")
+	if err := th.hub.SignOutInstructor(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if e := host.expect("error", ""); !strings.Contains(string(e.Data), `"forbidden"`) {
+		t.Errorf("the dashboard was told %s, want forbidden", e.Data)
+	}
+	if _, err := host.next(); err == nil {
+		t.Error("the dashboard's connection is still open")
+	}
+	mustOK(t, ada, "join", map[string]string{"nickname": "ada"}) // a rejoin is acknowledged
+}

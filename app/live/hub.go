@@ -152,9 +152,24 @@ func readPollerCount(procs int) int {
 }
 
 // SignOutInstructor voids every instructor cookie issued until now, on
-// every device, and keeps it so across restarts.
+// every device, and keeps it so across restarts. The instructor's screens
+// already open are closed too, told why: a copied cookie must not keep a
+// dashboard it opened before.
 func (h *Hub) SignOutInstructor(ctx context.Context) error {
-	return h.store.SetInstructorSignedOut(ctx, h.auth.RevokeInstructorCookies())
+	err := h.store.SetInstructorSignedOut(ctx, h.auth.RevokeInstructorCookies())
+	h.clientsMu.Lock()
+	var screens []*client
+	for c := range h.clients {
+		if c.instructor {
+			screens = append(screens, c)
+		}
+	}
+	h.clientsMu.Unlock()
+	for _, c := range screens {
+		c.sendNow("error", "", 0, protocolErr("forbidden", "the instructor signed out"))
+		c.close("signed out")
+	}
+	return err
 }
 
 // Start restores the instructor's last sign-out and every session that had

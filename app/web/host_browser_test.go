@@ -324,9 +324,10 @@ func TestHostBrowserRunsASession(t *testing.T) {
 	pres.AssertClean(t)
 }
 
-// The classroom computer and the teacher's laptop are both signed in;
-// "Sign out on every device" on the laptop signs the classroom computer
-// out too, and the laptop can sign in again at once.
+// The classroom computer, with a session's dashboard open, and the
+// teacher's laptop are both signed in; "Sign out on every device" on the
+// laptop closes the classroom's dashboard, saying why, and signs that
+// computer out too; the laptop can sign in again at once.
 func TestHostBrowserSignOutEverywhere(t *testing.T) {
 	e := newHostEnv(t, "")
 	b := browsertest.New(t)
@@ -336,8 +337,8 @@ func TestHostBrowserSignOutEverywhere(t *testing.T) {
 			chromedp.WaitVisible("#new-session", chromedp.ByID),
 		)
 	}
-	classroom, laptop := b.NewPage(t), b.NewPage(t)
-	signIn(classroom)
+	classroom, _, _ := hostOpenSession(t, e, b)
+	laptop := b.NewPage(t)
 	signIn(laptop)
 	laptop.Run(t,
 		browsertest.WaitJS(`document.getElementById("signout").textContent.includes("every device")`),
@@ -345,6 +346,8 @@ func TestHostBrowserSignOutEverywhere(t *testing.T) {
 		chromedp.WaitVisible("#key", chromedp.ByID),
 	)
 	classroom.Run(t,
+		chromedp.WaitVisible("#command-error", chromedp.ByID),
+		browsertest.WaitJS(hostText("#command-error")+`.includes("not signed in as the instructor")`),
 		chromedp.Navigate(e.ts.URL+"/host"),
 		chromedp.WaitVisible("#key", chromedp.ByID), // the sign-in form
 	)
