@@ -101,7 +101,7 @@ type run struct {
 	lastAt []atomic.Int64 // per question: when the last student had it
 	got    []atomic.Int64 // per question: students who have it
 	acked  []atomic.Int64 // per question: answers acknowledged
-	// Per student, written only by the poller that reads that student;
+	// Per student, written only by the goroutine that reads that student;
 	// merged at the end.
 	latency [][]float64
 	acks    [][]float64
@@ -311,7 +311,7 @@ func (r *run) dial(ctx context.Context, instructor bool) (*websocket.Conn, error
 }
 
 // connectAll connects and joins every student, Dialers at a time, and
-// hands each to a poller.
+// hands each to the poller.
 func (r *run) connectAll(ctx context.Context, poll *poller) ([]*student, time.Duration, error) {
 	n := r.cfg.Students
 	out := make([]*student, n)
