@@ -347,7 +347,8 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 func (a *actor) command(m actorMsg) (pending, *store.Command) {
 	c, env := m.c, m.env
 	p := pending{c: c, id: env.ID, arrived: m.arrived}
-	a.lastActive = a.hub.now()
+	now := a.hub.now()
+	a.lastActive = now
 	switch {
 	case !c.attached:
 		p.err = protocolErr("hello_first", "say hello before sending commands")
@@ -371,7 +372,6 @@ func (a *actor) command(m actorMsg) (pending, *store.Command) {
 		payload []byte
 		res     applied
 		err     error
-		now     = a.hub.now()
 	)
 	if env.Type == "answer" {
 		// The busiest command skips decoding what it just encoded: it
