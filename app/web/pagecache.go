@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -23,9 +24,24 @@ type pageCache struct {
 }
 
 type cachedPage struct {
-	html []byte
-	gz   []byte
+	html, gz             []byte
+	htmlLength, gzLength []string // Content-Length values, made once
 }
+
+func newCachedPage(html, gz []byte) cachedPage {
+	return cachedPage{
+		html: html, gz: gz,
+		htmlLength: []string{strconv.Itoa(len(html))},
+		gzLength:   []string{strconv.Itoa(len(gz))},
+	}
+}
+
+// Header values shared by every cached page (see securityHeaderValues).
+var (
+	htmlContentType    = []string{echo.MIMETextHTMLCharsetUTF8}
+	gzipEncoding       = []string{"gzip"}
+	varyAcceptEncoding = []string{"Accept-Encoding"}
+)
 
 // maxCachedPages bounds the cache; the shipped content has a few dozen.
 const maxCachedPages = 1024
@@ -86,20 +102,54 @@ func (s *Server) renderContentPage(c echo.Context, version uint64, page string, 
 		if err := zw.Close(); err != nil {
 			return fmt.Errorf("compress %s: %w", page, err)
 		}
-		p = cachedPage{html: html, gz: buf.Bytes()}
+		p = newCachedPage(html, buf.Bytes())
 		s.cache.put(version, key, p)
 	}
-	h := c.Response().Header()
-	h.Add("Vary", "Accept-Encoding")
-	body := p.html
-	if acceptsGzip(c.Request().Header.Values("Accept-Encoding")) {
-		h.Set("Content-Encoding", "gzip")
-		body = p.gz
+	writeCachedPage(c.Response(), c.Request(), p)
+	return nil
+}
+
+// serveFromCache answers a GET or HEAD of a page already in the cache
+// before the router sees it, with the same headers and log line as the
+// way through echo, which costs a quarter of the time of such a request
+// (its middleware chain is built anew for each). It reports false for
+// anything else, which takes the way through echo. An escaped path goes
+// through echo too: echo routes on the escaped form.
+func (s *Server) serveFromCache(w http.ResponseWriter, r *http.Request) bool {
+	if (r.Method != http.MethodGet && r.Method != http.MethodHead) || r.URL.RawPath != "" {
+		return false
+	}
+	p, ok := s.cache.get(s.catalog.Current().Version, r.URL.Path)
+	if !ok {
+		return false
+	}
+	start := time.Now()
+	setSecurityHeaders(w.Header())
+	n := writeCachedPage(w, r, p)
+	s.logRequest(r, s.remoteIP(r), http.StatusOK, int64(n), start, nil)
+	return true
+}
+
+// writeCachedPage sends p, compressed to clients that accept gzip, and
+// returns the number of body bytes written.
+func writeCachedPage(w http.ResponseWriter, r *http.Request, p cachedPage) int {
+	h := w.Header()
+	h["Vary"] = varyAcceptEncoding
+	h["Content-Type"] = htmlContentType
+	body, length := p.html, p.htmlLength
+	if acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		h["Content-Encoding"] = gzipEncoding
+		body, length = p.gz, p.gzLength
 	}
 	// The length is known: without it net/http would send the page in
 	// chunks, as it does any body larger than its 2 KiB buffer.
-	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
-	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, body)
+	h["Content-Length"] = length
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return 0
+	}
+	n, _ := w.Write(body) // an error here is the client gone; nothing to do
+	return n
 }
 
 // acceptsGzip reads Accept-Encoding (RFC 9110, 12.5.3): gzip, or "*", with

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"bytes"
 	"compress/gzip"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -106,4 +109,67 @@ func TestCachedPagesHaveALength(t *testing.T) {
 			t.Errorf("%s %q: Content-Encoding %q", tt.method, tt.encoding, got)
 		}
 	}
+}
+
+// TestCacheHitsAnswerAsTheRouterDoes checks the way around the router:
+// a page served from the cache must carry the same status, headers and
+// bytes, and leave the same log line, as its first rendering through echo.
+func TestCacheHitsAnswerAsTheRouterDoes(t *testing.T) {
+	var logged bytes.Buffer
+	srv := newTestHandlerWith(t, testServerConfig{
+		Content: testContent(),
+		Log:     slog.New(slog.NewTextHandler(&logged, nil)),
+	})
+	type answer struct {
+		status int
+		header http.Header
+		body   string
+	}
+	fetch := func(method, path, encoding string) answer {
+		req := httptest.NewRequest(method, path, nil)
+		if encoding != "" {
+			req.Header.Set("Accept-Encoding", encoding)
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		h := rec.Result().Header
+		h.Del("Date")
+		return answer{rec.Code, h, rec.Body.String()}
+	}
+	for _, path := range []string{"/", "/notes/routing", "/vocabulary"} {
+		for _, tt := range []struct{ method, encoding string }{
+			{http.MethodGet, "gzip"}, {http.MethodGet, ""}, {http.MethodGet, "gzip;q=0"},
+			{http.MethodHead, "gzip"}, {http.MethodHead, ""},
+		} {
+			srv.catalog.Reload() // a new content version: the first fetch renders
+			logged.Reset()
+			first := fetch(tt.method, path, tt.encoding)
+			if _, ok := srv.cache.get(srv.catalog.Current().Version, path); !ok {
+				t.Fatalf("%s %s was not cached", tt.method, path)
+			}
+			again := fetch(tt.method, path, tt.encoding)
+			if first.status != http.StatusOK || !reflect.DeepEqual(first, again) {
+				t.Errorf("%s %s (%q): from the cache\n%d %v\nrendered\n%d %v",
+					tt.method, path, tt.encoding, again.status, again.header, first.status, first.header)
+			}
+			if again.header.Get("Content-Security-Policy") == "" {
+				t.Errorf("%s %s: no security headers", tt.method, path)
+			}
+			lines := strings.Split(strings.TrimSpace(logged.String()), "\n")
+			if len(lines) != 2 || stripTook(lines[0]) != stripTook(lines[1]) {
+				t.Errorf("%s %s: log lines differ:\n%s", tt.method, path, logged.String())
+			}
+		}
+	}
+}
+
+// stripTook removes what differs between two log lines of one request.
+func stripTook(line string) string {
+	var kept []string
+	for f := range strings.FieldsSeq(line) {
+		if !strings.HasPrefix(f, "time=") && !strings.HasPrefix(f, "took=") {
+			kept = append(kept, f)
+		}
+	}
+	return strings.Join(kept, " ")
 }

@@ -42,6 +42,7 @@ type Server struct {
 	pages     *pages
 	assets    *assets
 	cache     pageCache
+	remoteIP  echo.IPExtractor
 }
 
 // New checks the templates and assets and wires every route. A template
@@ -72,7 +73,8 @@ func New(d Deps) (*Server, error) {
 	}
 	// Classrooms have no trusted proxy: take the address from the
 	// connection, never from a header a client can forge.
-	s.echo.IPExtractor = echo.ExtractIPDirect()
+	s.remoteIP = echo.ExtractIPDirect()
+	s.echo.IPExtractor = s.remoteIP
 	s.echo.HideBanner = true
 	s.echo.HidePort = true
 	s.echo.HTTPErrorHandler = s.handleError
@@ -89,6 +91,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/live" && r.Method == http.MethodGet {
 		setSecurityHeaders(w.Header())
 		s.hub.ServeWebSocket(w, r)
+		return
+	}
+	if s.serveFromCache(w, r) {
 		return
 	}
 	s.echo.ServeHTTP(w, r)

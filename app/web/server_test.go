@@ -34,6 +34,8 @@ type testServerConfig struct {
 	// Wrap, if set, wraps the server's handler (to play a network that
 	// blocks WebSockets, say).
 	Wrap func(http.Handler) http.Handler
+	// Log, if set, receives the server's log.
+	Log *slog.Logger
 }
 
 // startTestServer serves the whole server on a real loopback port and
@@ -65,6 +67,9 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	if cfg.Log != nil {
+		log = cfg.Log
 	}
 	st, err := store.Open(context.Background(), t.TempDir())
 	if err != nil {
