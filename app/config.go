@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // config is everything the server takes from flags and the environment.
@@ -17,7 +18,12 @@ type config struct {
 	PublicURL     string
 	LogFormat     string
 	PprofAddr     string
+	IdleEnd       time.Duration
 }
+
+// minIdleEnd keeps a typo ("4" for "4h" is refused by the parser, but
+// "4s" is not) from ending every session while its class is reading.
+const minIdleEnd = time.Minute
 
 // envPrefix names the environment variable behind each flag:
 // --content-dir is NETSTUDY_CONTENT_DIR.
@@ -40,6 +46,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "address students use to reach this server (for join links and QR codes), e.g. http://192.168.1.20:8080")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&cfg.PprofAddr, "pprof-addr", "", "serve Go's profiler on this address (e.g. 127.0.0.1:6060) for performance work; off when empty")
+	fs.DurationVar(&cfg.IdleEnd, "idle-end", 4*time.Hour, "end a live session nobody has acted in for this long, so a forgotten one frees its quiz for practice (e.g. 90m, 24h; at least 1m)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `netstudy: a networking study guide and live classroom quiz server.
 
@@ -78,6 +85,9 @@ Flags (each can also be set with an environment variable, shown in brackets):
 	})
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("--log-format must be text or json, not %q", cfg.LogFormat))
+	}
+	if cfg.IdleEnd < minIdleEnd {
+		errs = append(errs, fmt.Errorf("--idle-end must be at least %v, not %v", minIdleEnd, cfg.IdleEnd))
 	}
 	return cfg, errors.Join(errs...)
 }

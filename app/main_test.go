@@ -137,6 +137,8 @@ func TestRunRejectsBadConfig(t *testing.T) {
 		{"unknown flag", []string{"--bogus"}, "bogus"},
 		{"stray argument", []string{"serve"}, "unexpected argument"},
 		{"bad log format", []string{"--log-format", "xml"}, "log-format"},
+		{"idle end without a unit", []string{"--idle-end", "4"}, "idle-end"},
+		{"idle end too short", []string{"--idle-end", "30s"}, "idle-end"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,6 +155,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 		"NETSTUDY_ADDR":           "0.0.0.0:9000",
 		"NETSTUDY_INSTRUCTOR_KEY": "from-env",
 		"NETSTUDY_CONTENT":        "/srv/notes",
+		"NETSTUDY_IDLE_END":       "24h",
 	}
 	cfg, err := parseConfig([]string{"--addr", "127.0.0.1:7000"}, func(k string) string { return env[k] }, io.Discard)
 	if err != nil {
@@ -161,7 +164,7 @@ func TestConfigFromEnvironment(t *testing.T) {
 	if cfg.Addr != "127.0.0.1:7000" {
 		t.Errorf("Addr = %q: a flag must win over the environment", cfg.Addr)
 	}
-	if cfg.InstructorKey != "from-env" || cfg.ContentDir != "/srv/notes" {
+	if cfg.InstructorKey != "from-env" || cfg.ContentDir != "/srv/notes" || cfg.IdleEnd != 24*time.Hour {
 		t.Errorf("env not applied: %+v", cfg)
 	}
 }
@@ -171,7 +174,7 @@ func TestHelpDescribesEveryFlag(t *testing.T) {
 	if err := run(context.Background(), []string{"--help"}, func(string) string { return "" }, io.Discard, &out); err != nil {
 		t.Fatalf("--help returned %v", err)
 	}
-	for _, want := range []string{"--addr", "--content", "--data", "--instructor-key", "NETSTUDY_INSTRUCTOR_KEY", "loadtest"} {
+	for _, want := range []string{"--addr", "--content", "--data", "--instructor-key", "NETSTUDY_INSTRUCTOR_KEY", "--idle-end", "loadtest"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %s:\n%s", want, out.String())
 		}

@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	auth := live.NewAuth(key, secret)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	hub := live.NewHub(live.Config{Store: st, Auth: auth, Log: log, Registry: reg})
+	hub := live.NewHub(live.Config{Store: st, Auth: auth, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
 
 	cat := catalog.New(contentFS, log)
 	srv, err := web.New(web.Deps{
