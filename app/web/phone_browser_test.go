@@ -33,25 +33,111 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 	p.Run(t, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile))
 	for _, pg := range pages {
 		p.Run(t, chromedp.Navigate(ts.URL+pg.path), browsertest.WaitJS(pg.ready))
-		var wide struct {
-			Overflow int
-			Culprit  string
-		}
-		// The culprit is the deepest element that sticks out, to say
-		// what to fix.
-		p.Eval(t, `(() => {
-			const w = document.documentElement.clientWidth;
-			let culprit = "";
-			for (const el of document.querySelectorAll("body *")) {
-				if (el.getBoundingClientRect().right > w + 1) {
-					culprit = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.split(" ").join(".") : "");
-				}
-			}
-			return {Overflow: document.documentElement.scrollWidth - w, Culprit: culprit};
-		})()`, &wide)
-		if wide.Overflow > 0 {
-			t.Errorf("%s scrolls sideways by %d px at 320 px wide (%s sticks out)", pg.path, wide.Overflow, wide.Culprit)
-		}
+		assertNoSidewaysScroll(t, p, pg.path)
 	}
 	p.AssertClean(t)
+}
+
+// TestHostPagesFitAPhone runs a session's dashboard on a 360 px screen, a
+// teacher's phone, through every stage: lobby, histogram, reveal, podium,
+// and the results page.
+func TestHostPagesFitAPhone(t *testing.T) {
+	e := newHostEnv(t, "")
+	b := browsertest.New(t)
+	host, id, code := hostOpenSession(t, e, b)
+	host.Run(t, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
+	assertNoSidewaysScroll(t, host, "the dashboard's lobby")
+
+	// A nickname as long as allowed, in one word, the hardest to wrap.
+	ada, refused := hostDialStudent(t, e, code, "AdaLovelaceAndCharlesBab")
+	if ada == nil {
+		t.Fatalf("join refused: %s", refused)
+	}
+	bob, _ := hostDialStudent(t, e, code, "bob")
+	host.Run(t,
+		browsertest.WaitJS(`document.querySelectorAll('#students-body tr[data-status="connected"]').length === 2`),
+		chromedp.Click("#ask-next", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open"`),
+	)
+	ada.answer("a")
+	bob.answer("b")
+	host.Run(t,
+		browsertest.WaitJS(hostText("#answered")+`.startsWith("2 of 2")`),
+		chromedp.Click("#close", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_closed"`),
+		chromedp.Click("#reveal", chromedp.ByID),
+		browsertest.WaitJS(hostVisible("reveal-box")),
+	)
+	assertNoSidewaysScroll(t, host, "the dashboard after a reveal")
+	assertReadableCharts(t, host, "the dashboard after a reveal")
+	host.Run(t,
+		chromedp.Click("#end", chromedp.ByID),
+		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
+		chromedp.Click("#end", chromedp.ByID),
+		browsertest.WaitJS(hostVisible("podium-box")),
+	)
+	assertNoSidewaysScroll(t, host, "the dashboard's podium")
+	host.Run(t,
+		chromedp.Navigate(e.ts.URL+"/host/sessions/"+id+"/results"),
+		browsertest.WaitJS(`document.readyState === "complete"`),
+	)
+	assertNoSidewaysScroll(t, host, "the results page")
+	assertReadableCharts(t, host, "the results page")
+	host.Run(t,
+		chromedp.Navigate(e.ts.URL+"/host"),
+		chromedp.WaitVisible("#new-session", chromedp.ByID),
+	)
+	assertNoSidewaysScroll(t, host, "the new session form")
+	host.AssertClean(t)
+}
+
+// assertNoSidewaysScroll fails the test if the page is wider than the
+// screen, naming the deepest element that sticks out, to say what to fix.
+func assertNoSidewaysScroll(t *testing.T, p *browsertest.Page, what string) {
+	t.Helper()
+	var wide struct {
+		Overflow, Width int
+		Culprit         string
+	}
+	p.Eval(t, `(() => {
+		const w = document.documentElement.clientWidth;
+		let culprit = "";
+		// Inside a box that scrolls or clips, sticking out is fine, but
+		// an absolutely positioned element escapes a box that is not
+		// positioned.
+		const clipped = (el) => {
+			if (getComputedStyle(el).position === "absolute") return false;
+			for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+				if (getComputedStyle(a).overflowX !== "visible") return true;
+			}
+			return false;
+		};
+		for (const el of document.querySelectorAll("body *")) {
+			if (el.getBoundingClientRect().right > w + 1 && !clipped(el)) {
+				culprit = el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+					(typeof el.className === "string" && el.className ? "." + el.className.split(" ").join(".") : "");
+			}
+		}
+		return {Overflow: document.documentElement.scrollWidth - w, Width: w, Culprit: culprit};
+	})()`, &wide)
+	if wide.Overflow > 0 {
+		t.Errorf("%s scrolls sideways by %d px at %d px wide (%s sticks out)", what, wide.Overflow, wide.Width, wide.Culprit)
+	}
+}
+
+// assertReadableCharts fails the test if a histogram's text is too small
+// to read: it is drawn in the SVG's units, which scale with the box.
+func assertReadableCharts(t *testing.T, p *browsertest.Page, what string) {
+	t.Helper()
+	var heights []float64
+	p.Eval(t, `[...document.querySelectorAll(".histogram .hist-label, .histogram .hist-count")].map((e) => e.getBoundingClientRect().height)`, &heights)
+	if len(heights) == 0 {
+		t.Errorf("%s has no histogram", what)
+	}
+	for _, h := range heights {
+		if h < 14 {
+			t.Errorf("%s: histogram text %.1f px high, want at least 14", what, h)
+			return
+		}
+	}
 }

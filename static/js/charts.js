@@ -59,12 +59,18 @@ export function describeBar(bar, total) {
  *
  * @param {Element} target
  * @param {{bars: {label: string, count: number, correct?: boolean}[],
- *          total?: number, title?: string, width?: number}} opts
+ *          total?: number, title?: string, width?: number, fit?: number}} opts
  *   width is the chart's width in text units (default 640): a chart drawn
  *   in a narrow box reads better with a smaller one, as its text grows.
+ *   fit is the box's width in pixels, when the target is not laid out yet
+ *   (default: the target's own width); the chart is never wider than it.
  */
-export function renderHistogram(target, { bars = [], total, title = "Answers", width = WIDTH } = {}) {
-  const W = Math.max(240, width);
+export function renderHistogram(target, { bars = [], total, title = "Answers", width = WIDTH, fit } = {}) {
+  // Never more units across than the box has pixels: a 640-unit chart in
+  // a phone's 300 px box would draw its 17 px text at 8 px. Larger boxes
+  // (a projector) still scale the text up.
+  const box = fit ?? (target instanceof SVGSVGElement ? target.parentElement : target)?.clientWidth ?? 0;
+  const W = Math.max(240, box > 0 ? Math.min(width, box) : width);
   const sum = bars.reduce((s, b) => s + (b.count || 0), 0);
   const of = total === undefined || total === null ? sum : total;
   let svg = target;
@@ -176,6 +182,8 @@ export function barsFromHistogram(question, histogram, key) {
  * usually sit side by side).
  */
 export function renderRounds(container, question, rounds, key, opts = {}) {
+  // The new boxes are not laid out yet: fit the charts to the container.
+  const fit = container.clientWidth;
   const figs = rounds.map((r) => {
     const fig = document.createElement("figure");
     fig.className = "hist-round";
@@ -190,6 +198,7 @@ export function renderRounds(container, question, rounds, key, opts = {}) {
       total: r.answered,
       title: rounds.length > 1 ? `Round ${r.round}` : "Answers",
       width: opts.width || (rounds.length > 1 ? 440 : WIDTH),
+      fit,
     });
     return fig;
   });
