@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -61,10 +62,17 @@ type apiSessionCreated struct {
 func (s *Server) handleAPICreateSession(c echo.Context) error {
 	var req apiCreateSession
 	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxCreateSessionBody)
-	if err := c.Bind(&req); err != nil {
+	// Unknown fields are refused: a script that says "quiz" for "quiz_id"
+	// must hear about it, not get an empty session called "Live quiz".
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil || dec.More() {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The session is too large: at most %d KiB.", maxCreateSessionBody>>10))
+		}
+		if field, ok := strings.CutPrefix(fmt.Sprint(err), "json: unknown field "); ok {
+			return echo.NewHTTPError(http.StatusBadRequest, "Unknown field "+field+": the body is JSON with title, quiz_id, questions and options.")
 		}
 		return echo.NewHTTPError(http.StatusBadRequest, "The body must be JSON: {title, quiz_id, questions, options}.")
 	}

@@ -282,6 +282,9 @@ func TestAuditCreateSessionAPIRefusals(t *testing.T) {
 		{"questions not a list", auditReq{body: `{"questions":{}}`, header: bearer}, 400},
 		{"truncated", auditReq{body: `{"title":"x"`, header: bearer}, 400},
 		{"unknown quiz", auditReq{body: `{"quiz_id":"nope"}`, header: bearer}, 404},
+		{"unknown field", auditReq{body: `{"quiz":"` + hostQuizID + `"}`, header: bearer}, 400},
+		{"unknown field in a question", auditReq{body: `{"questions":[{"prompt":"x","choices":["a","b"],"corect":[0]}]}`, header: bearer}, 400},
+		{"two bodies", auditReq{body: `{"quiz_id":"` + hostQuizID + `"} {}`, header: bearer}, 400},
 		{"too many choices", auditReq{body: `{"questions":[{"prompt":"x","choices":["1","2","3","4","5","6","7","8","9","10","11","12","13"]}]}`, header: bearer}, 400},
 		{"time limit", auditReq{body: `{"questions":[{"prompt":"x","choices":["a","b"],"correct":[0],"time_limit_seconds":-1}]}`, header: bearer}, 400},
 		{"title too long", auditReq{body: `{"title":"` + strings.Repeat("é", maxTitle+1) + `"}`, header: bearer}, 400},
@@ -307,6 +310,9 @@ func TestAuditCreateSessionAPIRefusals(t *testing.T) {
 	}
 	if sessions, _ := srv.hub.Sessions(context.Background()); len(sessions) != 0 {
 		t.Errorf("refused requests created %d sessions", len(sessions))
+	}
+	if _, body := auditCreate(t, ts, `{"quiz":"x"}`); !strings.Contains(body, `\"quiz\"`) {
+		t.Errorf("an unknown field's refusal does not name it: %s", body)
 	}
 	// The cookie from the instructor's own page, and the key, both work;
 	// the answer follows the contract.
