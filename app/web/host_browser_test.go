@@ -167,11 +167,17 @@ const hostKeyShown = `(document.body.innerText.includes(` + "`" + hostExplanatio
 // a session from the test quiz and waits for its dashboard's lobby.
 func hostOpenSession(t *testing.T, e *hostEnv, b *browsertest.Browser) (host *browsertest.Page, id, code string) {
 	t.Helper()
+	return hostOpenSessionOf(t, e, b, hostQuizID)
+}
+
+// hostOpenSessionOf is hostOpenSession for another quiz of the content.
+func hostOpenSessionOf(t *testing.T, e *hostEnv, b *browsertest.Browser, quizID string) (host *browsertest.Page, id, code string) {
+	t.Helper()
 	host = b.NewPage(t)
 	host.Run(t,
 		chromedp.Navigate(e.ts.URL+"/host?key="+url.QueryEscape(testInstructorKey)),
 		chromedp.WaitVisible("#new-session", chromedp.ByID),
-		chromedp.SetValue("#quiz", hostQuizID, chromedp.ByID),
+		chromedp.SetValue("#quiz", quizID, chromedp.ByID),
 		chromedp.Click("#source-quiz", chromedp.ByID),
 		chromedp.Click("#create", chromedp.ByID),
 		chromedp.WaitVisible("#dashboard", chromedp.ByID),

@@ -9,6 +9,7 @@ import (
 	"context"
 	"image/png"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -70,7 +71,13 @@ type hostEnv struct {
 
 func newHostEnv(t *testing.T, publicURL string) *hostEnv {
 	t.Helper()
-	ts, srv := startTestServer(t, testServerConfig{Content: hostContent(), PublicURL: publicURL})
+	return newHostEnvOf(t, hostContent(), publicURL)
+}
+
+// newHostEnvOf is newHostEnv serving other content.
+func newHostEnvOf(t *testing.T, content fs.FS, publicURL string) *hostEnv {
+	t.Helper()
+	ts, srv := startTestServer(t, testServerConfig{Content: content, PublicURL: publicURL})
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	return &hostEnv{ts: ts, hub: srv.hub, auth: srv.auth, client: noRedirect}
 }

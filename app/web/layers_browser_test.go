@@ -37,13 +37,28 @@ func waitLoads(n int) chromedp.Action {
 // hover moves the real mouse pointer onto the middle of the element.
 func hover(sel string) chromedp.Action {
 	return chromedp.ActionFunc(func(ctx context.Context) error {
-		var xy []float64
-		js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.scrollIntoView({ block: "center", behavior: "instant" });
-			const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`, sel)
-		if err := chromedp.Evaluate(js, &xy).Do(ctx); err != nil {
-			return err
+		// The page may still be moving (the field panel grows as the
+		// previous highlight is drawn): aim again until the pointer is on
+		// the element.
+		for range 5 {
+			var xy []float64
+			js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.scrollIntoView({ block: "center", behavior: "instant" });
+				const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })()`, sel)
+			if err := chromedp.Evaluate(js, &xy).Do(ctx); err != nil {
+				return err
+			}
+			if err := input.DispatchMouseEvent(input.MouseMoved, xy[0], xy[1]).Do(ctx); err != nil {
+				return err
+			}
+			var on bool
+			if err := chromedp.Evaluate(fmt.Sprintf(`document.querySelector(%q).matches(":hover")`, sel), &on).Do(ctx); err != nil {
+				return err
+			}
+			if on {
+				return nil
+			}
 		}
-		return input.DispatchMouseEvent(input.MouseMoved, xy[0], xy[1]).Do(ctx)
+		return fmt.Errorf("the pointer never rested on %s", sel)
 	})
 }
 

@@ -18,9 +18,12 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-// Geometry, in viewBox units. The SVG scales to its container's width, so
-// text grows with it: readable on a phone and from the back of a room.
-const WIDTH = 640; // default; narrower charts (side by side) pass a smaller one
+// Geometry, in viewBox units. A chart is drawn with as many units across
+// as make its text come out at the size of the text around it (see
+// renderHistogram), so it reads the same on a phone, a laptop and a
+// projector; WIDTH is for a chart whose box cannot be measured (hidden).
+const WIDTH = 640;
+const LABEL_PX = 17; // the labels' font size in units (css/live.css)
 const PAD = 4;
 const LABEL_H = 24; // the label line above each bar
 const BAR_H = 26;
@@ -59,18 +62,18 @@ export function describeBar(bar, total) {
  *
  * @param {Element} target
  * @param {{bars: {label: string, count: number, correct?: boolean}[],
- *          total?: number, title?: string, width?: number, fit?: number}} opts
- *   width is the chart's width in text units (default 640): a chart drawn
- *   in a narrow box reads better with a smaller one, as its text grows.
- *   fit is the box's width in pixels, when the target is not laid out yet
- *   (default: the target's own width); the chart is never wider than it.
+ *          total?: number, title?: string, width?: number}} opts
+ *   width is the chart's width in units when its box cannot be measured
+ *   (default 640); a box that can be is fitted (see above).
  */
-export function renderHistogram(target, { bars = [], total, title = "Answers", width = WIDTH, fit } = {}) {
-  // Never more units across than the box has pixels: a 640-unit chart in
-  // a phone's 300 px box would draw its 17 px text at 8 px. Larger boxes
-  // (a projector) still scale the text up.
-  const box = fit ?? (target instanceof SVGSVGElement ? target.parentElement : target)?.clientWidth ?? 0;
-  const W = Math.max(240, box > 0 ? Math.min(width, box) : width);
+export function renderHistogram(target, { bars = [], total, title = "Answers", width = WIDTH } = {}) {
+  // Fitted to the box: a 640-unit chart in a phone's 300 px box would
+  // draw its text at 8 px, and in a projector's half screen at 17 px
+  // beside choices at 27 px.
+  const boxEl = target instanceof SVGSVGElement ? target.parentElement : target;
+  const boxPx = boxEl ? boxEl.clientWidth : 0;
+  const fontPx = boxEl ? parseFloat(getComputedStyle(boxEl).fontSize) : 0;
+  const W = Math.max(240, boxPx > 0 && fontPx > 0 ? Math.round((boxPx * LABEL_PX) / fontPx) : width);
   const sum = bars.reduce((s, b) => s + (b.count || 0), 0);
   const of = total === undefined || total === null ? sum : total;
   let svg = target;
@@ -178,12 +181,9 @@ export function barsFromHistogram(question, histogram, key) {
  * Draws several rounds of one question side by side (peer instruction:
  * vote, discuss, vote again) into container. rounds are the protocol's
  * [{round, answered, histogram}], oldest first. opts.width is passed to
- * renderHistogram (default: narrower when there are several rounds, which
- * usually sit side by side).
+ * renderHistogram, for a container not shown yet.
  */
 export function renderRounds(container, question, rounds, key, opts = {}) {
-  // The new boxes are not laid out yet: fit the charts to the container.
-  const fit = container.clientWidth;
   const figs = rounds.map((r) => {
     const fig = document.createElement("figure");
     fig.className = "hist-round";
@@ -193,15 +193,17 @@ export function renderRounds(container, question, rounds, key, opts = {}) {
       : (r.answered === 1 ? "1 answer" : `${r.answered} answers`);
     const box = document.createElement("div");
     fig.append(cap, box);
+    return { fig, box, r };
+  });
+  container.replaceChildren(...figs.map((f) => f.fig));
+  container.classList.toggle("hist-rounds", rounds.length > 1);
+  // Drawn once in place, so that each chart fits its own box.
+  for (const { box, r } of figs) {
     renderHistogram(box, {
       bars: barsFromHistogram(question, r.histogram, key),
       total: r.answered,
       title: rounds.length > 1 ? `Round ${r.round}` : "Answers",
       width: opts.width || (rounds.length > 1 ? 440 : WIDTH),
-      fit,
     });
-    return fig;
-  });
-  container.replaceChildren(...figs);
-  container.classList.toggle("hist-rounds", rounds.length > 1);
+  }
 }
