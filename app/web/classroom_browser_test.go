@@ -19,15 +19,8 @@ func TestClassroomPlaysAWholeQuiz(t *testing.T) {
 
 	host, id, code := hostOpenSession(t, e, b)
 
-	pres := b.NewPage(t)
-	pres.Run(t,
-		chromedp.Navigate(e.ts.URL+"/host/sessions/"+id+"/present"),
-		chromedp.WaitVisible("#key", chromedp.ByID),
-		chromedp.SetValue("#key", testInstructorKey, chromedp.ByID),
-		chromedp.Click("#signin", chromedp.ByID),
-		chromedp.WaitVisible("#present", chromedp.ByID),
-		browsertest.WaitJS(hostText("#big-code")+` === `+jsQuote(code)),
-	)
+	pres := hostOpenProjector(t, e, b, id)
+	pres.Run(t, browsertest.WaitJS(hostText("#big-code")+` === `+jsQuote(code)))
 
 	nicks := []string{"ada", "bob", "cy"}
 	students := make([]*browsertest.Page, len(nicks))

@@ -191,6 +191,21 @@ func hostOpenSessionOf(t *testing.T, e *hostEnv, b *browsertest.Browser, quizID 
 	return host, loc[strings.LastIndex(loc, "/")+1:], code
 }
 
+// hostOpenProjector opens session id's projector view in a page of its
+// own, signing in with the key as a classroom computer would.
+func hostOpenProjector(t *testing.T, e *hostEnv, b *browsertest.Browser, id string) *browsertest.Page {
+	t.Helper()
+	pres := b.NewPage(t)
+	pres.Run(t,
+		chromedp.Navigate(e.ts.URL+"/host/sessions/"+id+"/present"),
+		chromedp.WaitVisible("#key", chromedp.ByID),
+		chromedp.SetValue("#key", testInstructorKey, chromedp.ByID),
+		chromedp.Click("#signin", chromedp.ByID),
+		chromedp.WaitVisible("#present", chromedp.ByID),
+	)
+	return pres
+}
+
 func TestHostBrowserRunsASession(t *testing.T) {
 	e := newHostEnv(t, "")
 	b := browsertest.New(t)
@@ -200,13 +215,8 @@ func TestHostBrowserRunsASession(t *testing.T) {
 	host.Run(t, browsertest.WaitJS(hostText("#progress-text")+`.includes("0 questions asked of 2")`))
 
 	// The projector signs in on its own (another browser) and comes back.
-	pres := b.NewPage(t)
+	pres := hostOpenProjector(t, e, b, id)
 	pres.Run(t,
-		chromedp.Navigate(e.ts.URL+"/host/sessions/"+id+"/present"),
-		chromedp.WaitVisible("#key", chromedp.ByID),
-		chromedp.SetValue("#key", testInstructorKey, chromedp.ByID),
-		chromedp.Click("#signin", chromedp.ByID),
-		chromedp.WaitVisible("#present", chromedp.ByID),
 		browsertest.WaitJS(`document.getElementById("conn").dataset.status === "open"`),
 		browsertest.WaitJS(hostText("#big-code")+` === `+jsQuote(code)+` && `+hostVisible("scene-lobby")),
 		browsertest.WaitJS(`document.getElementById("qr").complete && document.getElementById("qr").naturalWidth > 0`),

@@ -49,14 +49,7 @@ func TestProjectorFitsItsScreen(t *testing.T) {
 	e := newHostEnvOf(t, projectorContent(), "")
 	b := browsertest.New(t)
 	host, id, code := hostOpenSessionOf(t, e, b, projectorQuizID)
-	pres := b.NewPage(t)
-	pres.Run(t,
-		chromedp.Navigate(e.ts.URL+"/host/sessions/"+id+"/present"),
-		chromedp.WaitVisible("#key", chromedp.ByID),
-		chromedp.SetValue("#key", testInstructorKey, chromedp.ByID),
-		chromedp.Click("#signin", chromedp.ByID),
-		chromedp.WaitVisible("#present", chromedp.ByID),
-	)
+	pres := hostOpenProjector(t, e, b, id)
 
 	// Nicknames as a class types them: short and long, one at the limit.
 	names := []string{"ada", "Bob", "carl_w", "Dina M", "eve", "Frank", "gus", "Hana K.", "ivan", "Jo",
