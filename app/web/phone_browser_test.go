@@ -70,6 +70,13 @@ func TestHostPagesFitAPhone(t *testing.T) {
 	)
 	assertNoSidewaysScroll(t, host, "the dashboard after a reveal")
 	assertReadableCharts(t, host, "the dashboard after a reveal")
+	// The "Right answer" badge goes under a choice's text rather than
+	// squeezing it to a word a line.
+	var narrowest float64
+	host.Eval(t, `Math.min(...[...document.querySelectorAll("#q-choices .choice-text")].map((e) => e.getBoundingClientRect().width))`, &narrowest)
+	if narrowest < 150 {
+		t.Errorf("a choice's text is %.0f px wide on a phone after the reveal, want at least 150", narrowest)
+	}
 	host.Run(t,
 		chromedp.Click("#end", chromedp.ByID),
 		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
