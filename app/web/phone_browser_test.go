@@ -40,11 +40,11 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 
 // TestHostPagesFitAPhone runs a session's dashboard on a 360 px screen, a
 // teacher's phone, through every stage: lobby, histogram, reveal, podium,
-// and the results page.
+// and the results page, with the longest question of the tests.
 func TestHostPagesFitAPhone(t *testing.T) {
-	e := newHostEnv(t, "")
+	e := newHostEnvOf(t, projectorContent(), "")
 	b := browsertest.New(t)
-	host, id, code := hostOpenSession(t, e, b)
+	host, id, code := hostOpenSessionOf(t, e, b, projectorQuizID)
 	host.Run(t, chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile))
 	assertNoSidewaysScroll(t, host, "the dashboard's lobby")
 
@@ -70,6 +70,13 @@ func TestHostPagesFitAPhone(t *testing.T) {
 	)
 	assertNoSidewaysScroll(t, host, "the dashboard after a reveal")
 	assertReadableCharts(t, host, "the dashboard after a reveal")
+	// A right bar's label keeps its words and its "✓"; the word
+	// "(correct)" is what goes when room is short.
+	var rightLabels []string
+	host.Eval(t, `[...document.querySelectorAll("#histograms .hist-row.correct .hist-label")].map((e) => e.textContent)`, &rightLabels)
+	if len(rightLabels) == 0 || rightLabels[0] != "✓ A. An ordinary DNS lookup" {
+		t.Errorf("right bars on a phone are labelled %q, want the first to read \"✓ A. An ordinary DNS lookup\"", rightLabels)
+	}
 	// The "Right answer" badge goes under a choice's text rather than
 	// squeezing it to a word a line.
 	var narrowest float64

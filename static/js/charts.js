@@ -4,8 +4,9 @@
 // css/live.css, sizes from SVG attributes.
 //
 // Accessibility: every bar has its label and its count written as text
-// beside it; a right answer is marked with "✓" and the word "correct" and
-// drawn with a striped pattern, so colour is never the only signal; the
+// beside it; a right answer is marked with "✓" (and the word "correct"
+// where there is room) and drawn with a striped pattern, so colour is
+// never the only signal; the
 // whole chart is an image whose <title> and <desc> read as a sentence per
 // bar for screen readers.
 //
@@ -118,9 +119,15 @@ export function renderHistogram(target, { bars = [], total, title = "Answers", w
     const g = el("g", { class: bar.correct ? "hist-row correct" : "hist-row", "data-count": bar.count || 0 });
     g.append(el("title", {}, describeBar(bar, of)));
     // A label longer than the chart is shortened; the whole of it is in
-    // the row's <title> and the chart's <desc>.
-    const room = Math.floor((W - PAD * 2) / CHAR_W) - (bar.correct ? 12 : 0);
-    const label = (bar.correct ? "✓ " : "") + shorten(String(bar.label), room) + (bar.correct ? " (correct)" : "");
+    // the row's <title> and the chart's <desc>. Where room is short, a
+    // right bar keeps its "✓" and stripes but gives up the word
+    // "(correct)" rather than its own words.
+    const room = Math.floor((W - PAD * 2) / CHAR_W);
+    const text = String(bar.label);
+    let label = shorten(text, room);
+    if (bar.correct) {
+      label = Array.from(text).length + 12 <= room ? `✓ ${text} (correct)` : `✓ ${shorten(text, room - 2)}`;
+    }
     g.append(el("text", { x: PAD, y: y + LABEL_H - 6, class: "hist-label" }, label));
     // The track shows where 100% would be; the bar is the share of answers.
     g.append(el("rect", { x: PAD, y: y + LABEL_H, width: barMax, height: BAR_H, rx: 4, class: "hist-track" }));
