@@ -5,6 +5,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"netstudy/app/browsertest"
@@ -40,6 +41,14 @@ Match: number
 `)}
 	return fsys
 }
+
+// chartsFitted is true when every histogram on the page has as many units
+// across as its box has pixels per 17 px of its text (see charts.js).
+const chartsFitted = `[...document.querySelectorAll(".histogram")].every((svg) => {
+	const box = svg.parentElement;
+	const want = Math.max(240, Math.round((box.clientWidth * 17) / parseFloat(getComputedStyle(box).fontSize)));
+	return Math.abs(svg.viewBox.baseVal.width - want) <= 1;
+})`
 
 // TestProjectorFitsItsScreen plays a class of thirty on the projector view
 // and checks that no scene of it ever needs scrolling, on the projectors
@@ -104,6 +113,18 @@ func TestProjectorFitsItsScreen(t *testing.T) {
 	)
 	fits("scene-question", `document.querySelectorAll("#p-hist .hist-row.correct").length === 3 && `+hostVisible("p-reveal"))
 	assertReadableCharts(t, pres, "the projector's histogram")
+	// A window that changes size (full screen, another projector) gets
+	// its chart fitted again at once, not at the next message.
+	var refitted bool
+	pres.Run(t,
+		chromedp.EmulateViewport(1024, 768),
+		chromedp.Evaluate(`new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() =>
+			requestAnimationFrame(() => done(`+chartsFitted+`)))))`, &refitted,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+	)
+	if !refitted {
+		t.Error("after the window changed size, the projector's chart was not fitted to its new box")
+	}
 
 	host.Run(t, chromedp.Click("#leaderboard", chromedp.ByID))
 	fits("scene-leaderboard", `document.querySelectorAll("#p-leaderboard li").length === 10`)

@@ -146,6 +146,23 @@ export function renderHistogram(target, { bars = [], total, title = "Answers", w
   return svg;
 }
 
+/**
+ * Calls redraw after the window changes size, at most once a frame: a
+ * chart is fitted to its box when it is drawn, and a projector switched
+ * to full screen, or a phone turned, gives it another box.
+ */
+export function redrawOnResize(redraw) {
+  let queued = false;
+  window.addEventListener("resize", () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      redraw();
+    });
+  });
+}
+
 /** "A", "B", … for choice i. */
 export function letter(i) {
   return i < 26 ? String.fromCharCode(65 + i) : String(i + 1);

@@ -9,7 +9,7 @@
 // key here" is ticked. The projector has its own page, which never does
 // before the reveal.
 import { LiveClient } from "./live.js";
-import { renderRounds, letter } from "./charts.js";
+import { renderRounds, letter, redrawOnResize } from "./charts.js";
 import { plural, standingItem } from "./standings.js";
 
 const $ = (id) => document.getElementById(id);
@@ -92,6 +92,7 @@ class Dashboard {
     this.listen();
     this.client.start();
     this.tick = setInterval(() => this.renderTimer(), 250);
+    redrawOnResize(() => this.renderQuestion());
     this.render();
   }
 

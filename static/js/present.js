@@ -7,7 +7,7 @@
 // screen; this page ignores it unless question.revealed is set, and
 // otherwise learns the key only from the revealed event.
 import { LiveClient } from "./live.js";
-import { renderRounds, letter } from "./charts.js";
+import { renderRounds, letter, redrawOnResize } from "./charts.js";
 import { plural, standingItem } from "./standings.js";
 
 const $ = (id) => document.getElementById(id);
@@ -51,6 +51,7 @@ class Presenter {
     this.listen();
     this.client.start();
     setInterval(() => this.renderTimer(), 250);
+    redrawOnResize(() => this.render());
     this.render();
   }
 
