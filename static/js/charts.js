@@ -6,9 +6,8 @@
 // Accessibility: every bar has its label and its count written as text
 // beside it; a right answer is marked with "✓" (and the word "correct"
 // where there is room) and drawn with a striped pattern, so colour is
-// never the only signal; the
-// whole chart is an image whose <title> and <desc> read as a sentence per
-// bar for screen readers.
+// never the only signal; the whole chart is an image whose <title> and
+// <desc> read as a sentence per bar for screen readers.
 //
 //   import { renderHistogram } from "./charts.js";
 //   renderHistogram(element, {
