@@ -20,6 +20,8 @@ func (s *Server) routes() {
 	e.GET("/static/*", s.handleStatic)
 	e.GET("/favicon.ico", s.handleFavicon)
 
+	// Content pages: once rendered, a page is answered from the page
+	// cache before echo sees it (see serveFromCache).
 	e.GET("/", s.handleHome)
 	e.GET("/notes/:slug", s.handleNote)
 	e.GET("/vocabulary", s.handleVocabulary)
