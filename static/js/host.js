@@ -650,7 +650,9 @@ class Dashboard {
       const extend = tr.querySelector('[data-action="extend"]');
       const secs = Number($("extra-seconds").value) || 30;
       extend.textContent = `+${secs} s`;
-      extend.setAttribute("aria-label", `Give ${p.nickname || p.id} ${secs} more seconds`);
+      // The name a screen reader hears starts with the visible text, so
+      // that "click +30 s" works by voice too (WCAG 2.5.3).
+      extend.setAttribute("aria-label", `+${secs} s for ${p.nickname || p.id}`);
       extend.disabled = !live || !open || p.kicked;
       const kick = tr.querySelector('[data-action="kick"]');
       kick.disabled = !live || p.kicked;

@@ -1,0 +1,153 @@
+package web
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"netstudy/app/browsertest"
+	"netstudy/content"
+)
+
+// axeSource is axe-core 4.14.1 (Deque Systems; MPL-2.0, see
+// testdata/axe/LICENSE), from `npm pack axe-core@4.14.1`: the engine of
+// the accessibility checks below, injected into the page by the test only.
+const axeSource = "testdata/axe/axe.min.js"
+
+// axeTags are the rules run: WCAG 2.1 A and AA, and axe's best practices.
+const axeTags = `["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]`
+
+// assertAxeClean runs axe on the page as it is now and fails the test for
+// each rule it breaks, naming the first elements that break it.
+func assertAxeClean(t *testing.T, p *browsertest.Page, what string) {
+	t.Helper()
+	src, err := os.ReadFile(axeSource)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Colours measured halfway through a fade-in would be wrong: with
+	// reduced motion asked for, the pages start no animation (the timer
+	// bar's included), and those already running are let end.
+	p.Run(t,
+		emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}),
+		browsertest.WaitJS(`document.getAnimations().every((a) =>
+			a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)`),
+	)
+	var loaded bool
+	p.Eval(t, `typeof axe !== "undefined"`, &loaded)
+	if !loaded {
+		p.Run(t, chromedp.Evaluate(string(src)+";true", &loaded))
+	}
+	var violations []struct {
+		ID, Impact, Help string
+		Nodes            []string
+	}
+	var raw json.RawMessage
+	p.Run(t, chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: `+axeTags+`}}).then((r) =>
+		r.violations.map((v) => ({ID: v.id, Impact: v.impact, Help: v.help,
+			Nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" "))})))`, &raw,
+		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if err := json.Unmarshal(raw, &violations); err != nil {
+		t.Fatalf("axe's answer: %v", err)
+	}
+	for _, v := range violations {
+		t.Errorf("%s: %s (%s, %s): %s", what, v.Help, v.ID, v.Impact, strings.Join(v.Nodes, "; "))
+	}
+}
+
+// TestStudentPagesPassAxe runs the accessibility rules on every study page
+// of the shipped content, and on the layers view with a packet lost.
+func TestStudentPagesPassAxe(t *testing.T) {
+	ts, srv := startTestServer(t, testServerConfig{Content: content.FS})
+	p := browsertest.New(t).NewPage(t)
+	const loaded = `document.readyState === "complete"`
+	pages := []struct{ path, ready string }{
+		{"/", `document.querySelectorAll("#note-list .note-card").length > 0`},
+		{"/vocabulary", loaded},
+		{"/flashcards", `!document.querySelector("#study").hidden`},
+		{"/practice", loaded},
+		{"/practice/http-upgrade", `document.querySelectorAll(".pq").length > 0`},
+		{"/layers", `!document.querySelector("#viz").hidden`},
+		{"/layers?scenario=tcp-data&drop=3", `document.querySelector("#ladder .lost")`},
+		{"/join", loaded},
+	}
+	for _, n := range srv.catalog.Current().Notes.Notes {
+		pages = append(pages, struct{ path, ready string }{"/notes/" + n.Slug, `document.querySelector("h1") && ` + loaded})
+	}
+	for _, pg := range pages {
+		p.Run(t, chromedp.Navigate(ts.URL+pg.path), browsertest.WaitJS(pg.ready))
+		assertAxeClean(t, p, pg.path)
+	}
+	p.AssertClean(t)
+}
+
+// TestLiveScreensPassAxe runs the accessibility rules on the dashboard, the
+// projector and a student's phone through a question: lobby, open, reveal,
+// leaderboard and end, then on the results page.
+func TestLiveScreensPassAxe(t *testing.T) {
+	e := newHostEnvOf(t, projectorContent(), "")
+	b := browsertest.New(t)
+	host, id, code := hostOpenSessionOf(t, e, b, projectorQuizID)
+	pres := hostOpenProjector(t, e, b, id)
+	phone := b.NewPage(t)
+	phone.Run(t, chromedp.EmulateViewport(360, 740), chromedp.Navigate(e.ts.URL+"/join?code="+code))
+	stJoin(t, phone, "ada")
+	screens := func(state string) {
+		t.Helper()
+		assertAxeClean(t, host, "the dashboard, "+state)
+		assertAxeClean(t, pres, "the projector, "+state)
+		assertAxeClean(t, phone, "the phone, "+state)
+	}
+	screens("in the lobby")
+
+	var students []*hostStudent
+	for _, n := range []string{"bob", "cy", "dee"} {
+		s, _ := hostDialStudent(t, e, code, n)
+		students = append(students, s)
+	}
+	host.Run(t,
+		chromedp.Click("#ask-next", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open"`),
+	)
+	for i, s := range students {
+		s.answer([][]string{{"a", "b", "c"}, {"a", "d"}, {"b"}}[i%3]...)
+	}
+	host.Run(t, browsertest.WaitJS(hostText("#answered")+`.startsWith("3 of 4")`))
+	phone.Run(t, browsertest.WaitJS(stQuestionShown))
+	screens("with a question open")
+
+	host.Run(t,
+		chromedp.Click("#close", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_closed"`),
+		chromedp.Click("#reveal", chromedp.ByID),
+		browsertest.WaitJS(hostVisible("reveal-box")),
+	)
+	pres.Run(t, browsertest.WaitJS(`document.querySelectorAll("#p-hist .hist-row.correct").length === 3`))
+	screens("after the reveal")
+
+	host.Run(t, chromedp.Click("#leaderboard", chromedp.ByID))
+	pres.Run(t, browsertest.WaitJS(hostVisible("scene-leaderboard")))
+	screens("on the leaderboard")
+
+	host.Run(t,
+		chromedp.Click("#end", chromedp.ByID),
+		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
+		chromedp.Click("#end", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "ended"`),
+	)
+	pres.Run(t, browsertest.WaitJS(hostVisible("scene-ended")))
+	screens("at the end")
+
+	host.Run(t,
+		chromedp.Navigate(e.ts.URL+"/host/sessions/"+id+"/results"),
+		browsertest.WaitJS(`document.querySelectorAll(".histogram").length > 0`),
+	)
+	assertAxeClean(t, host, "the results page")
+	host.Run(t, chromedp.Navigate(e.ts.URL+"/host"), chromedp.WaitVisible("#new-session", chromedp.ByID))
+	assertAxeClean(t, host, "the new session form")
+}
