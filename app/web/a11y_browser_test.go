@@ -65,21 +65,7 @@ func assertAxeClean(t *testing.T, p *browsertest.Page, what string) {
 func TestStudentPagesPassAxe(t *testing.T) {
 	ts, srv := startTestServer(t, testServerConfig{Content: content.FS})
 	p := browsertest.New(t).NewPage(t)
-	const loaded = `document.readyState === "complete"`
-	pages := []struct{ path, ready string }{
-		{"/", `document.querySelectorAll("#note-list .note-card").length > 0`},
-		{"/vocabulary", loaded},
-		{"/flashcards", `!document.querySelector("#study").hidden`},
-		{"/practice", loaded},
-		{"/practice/http-upgrade", `document.querySelectorAll(".pq").length > 0`},
-		{"/layers", `!document.querySelector("#viz").hidden`},
-		{"/layers?scenario=tcp-data&drop=3", `document.querySelector("#ladder .lost")`},
-		{"/join", loaded},
-	}
-	for _, n := range srv.catalog.Current().Notes.Notes {
-		pages = append(pages, struct{ path, ready string }{"/notes/" + n.Slug, `document.querySelector("h1") && ` + loaded})
-	}
-	for _, pg := range pages {
+	for _, pg := range studyPages(srv) {
 		p.Run(t, chromedp.Navigate(ts.URL+pg.path), browsertest.WaitJS(pg.ready))
 		assertAxeClean(t, p, pg.path)
 	}

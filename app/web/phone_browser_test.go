@@ -9,6 +9,31 @@ import (
 	"netstudy/content"
 )
 
+// studyPage is a page of the study side and the condition under which it
+// is ready to be looked at.
+type studyPage struct{ path, ready string }
+
+// studyPages lists every study page of srv's content (the shipped one
+// has a practice quiz called http-upgrade), with the layers view showing
+// a lost packet as well as its first scenario.
+func studyPages(srv *Server) []studyPage {
+	const loaded = `document.readyState === "complete"`
+	pages := []studyPage{
+		{"/", `document.querySelectorAll("#note-list .note-card").length > 0`},
+		{"/vocabulary", loaded},
+		{"/flashcards", `!document.querySelector("#study").hidden`},
+		{"/practice", loaded},
+		{"/practice/http-upgrade", `document.querySelectorAll(".pq").length > 0`},
+		{"/layers", `!document.querySelector("#viz").hidden`},
+		{"/layers?scenario=tcp-data&drop=3", `document.querySelector("#ladder .lost")`},
+		{"/join", loaded},
+	}
+	for _, n := range srv.catalog.Current().Notes.Notes {
+		pages = append(pages, studyPage{"/notes/" + n.Slug, `document.querySelector("h1") && ` + loaded})
+	}
+	return pages
+}
+
 // TestEveryPageFitsAPhone opens every student page of the shipped content,
 // with its longest titles, on a 320 px screen (the narrowest phone still
 // in classrooms): nothing may make the page scroll sideways. Wide things
@@ -16,21 +41,8 @@ import (
 func TestEveryPageFitsAPhone(t *testing.T) {
 	ts, srv := startTestServer(t, testServerConfig{Content: content.FS})
 	p := browsertest.New(t).NewPage(t)
-	const loaded = `document.readyState === "complete"`
-	pages := []struct{ path, ready string }{
-		{"/", `document.querySelectorAll("#note-list .note-card").length > 0`},
-		{"/vocabulary", loaded},
-		{"/flashcards", `!document.querySelector("#study").hidden`},
-		{"/practice", loaded},
-		{"/practice/http-upgrade", `document.querySelectorAll(".pq").length > 0`},
-		{"/layers", `!document.querySelector("#viz").hidden`},
-		{"/join", loaded},
-	}
-	for _, n := range srv.catalog.Current().Notes.Notes {
-		pages = append(pages, struct{ path, ready string }{"/notes/" + n.Slug, `document.querySelector("h1") && ` + loaded})
-	}
 	p.Run(t, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile))
-	for _, pg := range pages {
+	for _, pg := range studyPages(srv) {
 		p.Run(t, chromedp.Navigate(ts.URL+pg.path), browsertest.WaitJS(pg.ready))
 		assertNoSidewaysScroll(t, p, pg.path)
 	}
