@@ -68,7 +68,37 @@ func TestStudentPagesPassAxe(t *testing.T) {
 	for _, pg := range studyPages(srv) {
 		p.Run(t, chromedp.Navigate(ts.URL+pg.path), browsertest.WaitJS(pg.ready))
 		assertAxeClean(t, p, pg.path)
+		if strings.HasPrefix(pg.path, "/notes/") {
+			// Answers start hidden, and axe skips what is hidden.
+			p.Run(t, chromedp.Click("#hide-answers", chromedp.ByID))
+			assertAxeClean(t, p, pg.path+" with its answers shown")
+		}
 	}
+
+	// The states a student reaches by using the pages.
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/flashcards"),
+		browsertest.WaitJS(`!document.querySelector("#study").hidden`),
+		chromedp.Click("#flip", chromedp.ByID),
+		browsertest.WaitJS(`document.querySelector("#card").getAttribute("aria-expanded") === "true"`),
+	)
+	assertAxeClean(t, p, "a flashcard turned over")
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/practice/http-upgrade"),
+		browsertest.WaitJS(`document.querySelectorAll(".pq").length > 0`),
+		chromedp.Click(`.pq:not([hidden]) input`, chromedp.ByQuery),
+		chromedp.Click(`.pq:not([hidden]) button[type=submit], .pq:not([hidden]) .pq-check`, chromedp.ByQuery),
+		browsertest.WaitJS(`[...document.querySelectorAll(".pq-feedback")].some((f) => !f.hidden)`),
+	)
+	assertAxeClean(t, p, "a practice answer checked")
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/layers"),
+		browsertest.WaitJS(`!document.querySelector("#viz").hidden`),
+		chromedp.Click("#step-fwd", chromedp.ByID),
+		chromedp.Click("#step-fwd", chromedp.ByID),
+		chromedp.Click("#step-fwd", chromedp.ByID),
+	)
+	assertAxeClean(t, p, "the layers view three steps on")
 	p.AssertClean(t)
 }
 

@@ -1,4 +1,5 @@
-// Behaviour shared by every page: the theme toggle.
+// Behaviour shared by every page: the theme toggle, and keyboard access
+// to boxes that scroll sideways.
 const root = document.documentElement;
 const button = document.getElementById("theme-toggle");
 
@@ -27,4 +28,18 @@ if (button) {
     show();
   });
   window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", show);
+}
+
+// A code block or table wider than its column scrolls sideways in its own
+// box; one that does is made focusable, so that it can be scrolled from
+// the keyboard too (WCAG 2.1.1). Watched, because a hidden answer shown
+// later, or a phone turned, changes which ones do.
+const scrollers = document.querySelectorAll(".prose pre, .prose table");
+if (scrollers.length && "ResizeObserver" in window) {
+  const mark = (el) => {
+    if (el.scrollWidth > el.clientWidth + 1) el.tabIndex = 0;
+    else el.removeAttribute("tabindex");
+  };
+  const watch = new ResizeObserver((entries) => entries.forEach((e) => mark(e.target)));
+  scrollers.forEach((el) => watch.observe(el));
 }
