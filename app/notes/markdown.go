@@ -20,16 +20,17 @@ import (
 // the AST, not in the instance.
 var markdown = sync.OnceValue(newMarkdown)
 
+// tableAlign writes a column's alignment as an attribute: the site's CSP
+// forbids inline styles.
+var tableAlign = extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)
+
 // newMarkdown lists every extension explicitly, so that what students may
 // write is decided here and not by a library default.
 func newMarkdown() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(
 			// GFM, spelled out.
-			extension.NewTable(
-				// The site's CSP forbids inline styles.
-				extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute),
-			),
+			extension.NewTable(tableAlign),
 			extension.TaskList,
 			extension.Strikethrough,
 			extension.Linkify,
@@ -45,7 +46,11 @@ func newMarkdown() goldmark.Markdown {
 			parser.WithAutoHeadingID(),
 		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(glossRenderer{}, 500)),
+			renderer.WithNodeRenderers(
+				util.Prioritized(glossRenderer{}, 500),
+				// Before the table extension's (500): a lower number wins.
+				util.Prioritized(newCornerCells(tableAlign), 100),
+			),
 			// No html.WithUnsafe: raw HTML is replaced by a comment and
 			// dangerous URLs are dropped. safety.go adds a stricter allowlist.
 		),

@@ -115,3 +115,19 @@ func TestNoInlineStyles(t *testing.T) {
 		}
 	}
 }
+
+// The corner of a comparison table names no column: it is a data cell,
+// so that a screen reader announces no empty header; the other headers
+// stay headers, with their alignment.
+func TestEmptyHeaderCellIsNotAHeader(t *testing.T) {
+	n := parseOK(t, "# T\n\n| | TCP | UDP |\n|:-:|--|--:|\n| Order | kept | not kept |\n")
+	h := string(n.HTML)
+	for _, want := range []string{"<thead>\n<tr>\n<td align=\"center\"></td>\n<th>TCP</th>\n<th align=\"right\">UDP</th>", `<td align="center">Order</td>`} {
+		if !strings.Contains(h, want) {
+			t.Errorf("HTML lacks %q:\n%s", want, h)
+		}
+	}
+	if strings.Contains(h, "<th></th>") || strings.Contains(h, `<th align="center"></th>`) {
+		t.Errorf("an empty header cell is still a <th>:\n%s", h)
+	}
+}
