@@ -22,41 +22,48 @@ const axeSource = "testdata/axe/axe.min.js"
 // axeTags are the rules run: WCAG 2.1 A and AA, and axe's best practices.
 const axeTags = `["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]`
 
-// assertAxeClean runs axe on the page as it is now and fails the test for
-// each rule it breaks, naming the first elements that break it.
+// assertAxeClean runs axe on the page as it is now, in the light and the
+// dark theme, and fails the test for each rule it breaks, naming the
+// first elements that break it.
 func assertAxeClean(t *testing.T, p *browsertest.Page, what string) {
 	t.Helper()
 	src, err := os.ReadFile(axeSource)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Colours measured halfway through a fade-in would be wrong: with
-	// reduced motion asked for, the pages start no animation (the timer
-	// bar's included), and those already running are let end.
-	p.Run(t,
-		emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}),
-		browsertest.WaitJS(`document.getAnimations().every((a) =>
-			a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)`),
-	)
 	var loaded bool
 	p.Eval(t, `typeof axe !== "undefined"`, &loaded)
 	if !loaded {
 		p.Run(t, chromedp.Evaluate(string(src)+";true", &loaded))
 	}
-	var violations []struct {
-		ID, Impact, Help string
-		Nodes            []string
-	}
-	var raw json.RawMessage
-	p.Run(t, chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: `+axeTags+`}}).then((r) =>
-		r.violations.map((v) => ({ID: v.id, Impact: v.impact, Help: v.help,
-			Nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" "))})))`, &raw,
-		func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
-	if err := json.Unmarshal(raw, &violations); err != nil {
-		t.Fatalf("axe's answer: %v", err)
-	}
-	for _, v := range violations {
-		t.Errorf("%s: %s (%s, %s): %s", what, v.Help, v.ID, v.Impact, strings.Join(v.Nodes, "; "))
+	for _, scheme := range []string{"light", "dark"} {
+		// Colours measured halfway through a fade-in would be wrong:
+		// with reduced motion asked for, the pages start no animation
+		// (the timer bar's included), and those already running are let
+		// end.
+		p.Run(t,
+			emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{
+				{Name: "prefers-reduced-motion", Value: "reduce"},
+				{Name: "prefers-color-scheme", Value: scheme},
+			}),
+			browsertest.WaitJS(`document.getAnimations().every((a) =>
+				a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)`),
+		)
+		var violations []struct {
+			ID, Impact, Help string
+			Nodes            []string
+		}
+		var raw json.RawMessage
+		p.Run(t, chromedp.Evaluate(`axe.run(document, {runOnly: {type: "tag", values: `+axeTags+`}}).then((r) =>
+			r.violations.map((v) => ({ID: v.id, Impact: v.impact, Help: v.help,
+				Nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" "))})))`, &raw,
+			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		if err := json.Unmarshal(raw, &violations); err != nil {
+			t.Fatalf("axe's answer: %v", err)
+		}
+		for _, v := range violations {
+			t.Errorf("%s (%s theme): %s (%s, %s): %s", what, scheme, v.Help, v.ID, v.Impact, strings.Join(v.Nodes, "; "))
+		}
 	}
 }
 
