@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
@@ -19,6 +20,13 @@ import (
 // the accessibility checks below, injected into the page by the test only.
 const axeSource = "testdata/axe/axe.min.js"
 
+// axeScript reads axeSource once for the test binary: it is injected
+// after every navigation.
+var axeScript = sync.OnceValues(func() (string, error) {
+	b, err := os.ReadFile(axeSource)
+	return string(b), err
+})
+
 // axeTags are the rules run: WCAG 2.1 A and AA, and axe's best practices.
 const axeTags = `["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]`
 
@@ -27,14 +35,14 @@ const axeTags = `["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]`
 // first elements that break it.
 func assertAxeClean(t *testing.T, p *browsertest.Page, what string) {
 	t.Helper()
-	src, err := os.ReadFile(axeSource)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var loaded bool
 	p.Eval(t, `typeof axe !== "undefined"`, &loaded)
 	if !loaded {
-		p.Run(t, chromedp.Evaluate(string(src)+";true", &loaded))
+		src, err := axeScript()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Run(t, chromedp.Evaluate(src+";true", &loaded))
 	}
 	for _, scheme := range []string{"light", "dark"} {
 		// Colours measured halfway through a fade-in would be wrong:
