@@ -125,9 +125,28 @@ func (s *Server) serveFromCache(w http.ResponseWriter, r *http.Request) bool {
 	}
 	start := time.Now()
 	setSecurityHeaders(w.Header())
-	n := writeCachedPage(w, r, p)
+	var n int
+	if pc := pageConnOf(r); pc != nil {
+		n = writeInOne(pc, w, r, p)
+	} else {
+		n = writeCachedPage(w, r, p)
+	}
 	s.logRequest(r, s.remoteIP(r), http.StatusOK, int64(n), start, nil)
 	return true
+}
+
+// writeInOne sends p with writeCachedPage, in one write on pc (see
+// pageConn).
+func writeInOne(pc *pageConn, w http.ResponseWriter, r *http.Request, p cachedPage) int {
+	pc.hold()
+	// Released even if the writing panics: net/http recovers the panic
+	// and closes the connection, which must not be left holding.
+	defer pc.release()
+	n := writeCachedPage(w, r, p)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush() // net/http's buffers into pc's
+	}
+	return n
 }
 
 // writeCachedPage sends p, compressed to clients that accept gzip, and

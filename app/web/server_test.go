@@ -47,7 +47,12 @@ func startTestServer(t *testing.T, cfg testServerConfig) (*httptest.Server, *Ser
 	if cfg.Wrap != nil {
 		h = cfg.Wrap(h)
 	}
-	ts := httptest.NewServer(h)
+	// Served as run serves it, so that every test goes through the
+	// connections that hold a cached page's writes.
+	ts := httptest.NewUnstartedServer(h)
+	ts.Listener = WrapListener(ts.Listener)
+	ts.Config.ConnContext = ConnContext
+	ts.Start()
 	t.Cleanup(func() {
 		ts.CloseClientConnections()
 		ts.Close()
