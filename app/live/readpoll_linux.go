@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"golang.org/x/sys/unix"
+
+	"netstudy/app/rawsock"
 )
 
 // readPoller reads many WebSocket connections from one goroutine, with
@@ -95,7 +97,7 @@ func (p *readPoller) run(ctx context.Context) {
 			// Through the runtime's RawConn, so that a socket closed (and
 			// its number reused) meanwhile is never read by mistake.
 			if err := r.raw.Read(func(fd uintptr) bool {
-				m, rerr = unix.Read(int(fd), buf)
+				m, rerr = rawsock.Read(int(fd), buf)
 				return true
 			}); err != nil {
 				p.forget(r) // closed: the writer has ended it

@@ -8,6 +8,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"netstudy/app/rawsock"
 )
 
 // canWriteNow: sockets here can be written without blocking (writeNow).
@@ -25,9 +27,9 @@ func writeNow(raw syscall.RawConn, frames [][]byte) (int, error) {
 			var m int
 			var err error
 			if len(frames) == 1 {
-				m, err = unix.Write(int(fd), frames[0])
+				m, err = rawsock.Write(int(fd), frames[0])
 			} else {
-				m, err = unix.Writev(int(fd), frames)
+				m, err = rawsock.Writev(int(fd), frames)
 			}
 			if m > 0 {
 				n += m

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"netstudy/app/rawsock"
 )
 
 // poller reads the sockets of joined students from one goroutine, with
@@ -103,7 +105,7 @@ func (p *poller) run() {
 				continue
 			}
 			// Level-triggered: what one read leaves, the next wait finds.
-			m, err := unix.Read(int(ev.Fd), buf)
+			m, err := rawsock.Read(int(ev.Fd), buf)
 			switch {
 			case m > 0:
 				if !s.onData(buf[:m]) {
@@ -138,7 +140,7 @@ func (w fdWriter) Write(b []byte) (int, error) {
 	n := 0
 	deadline := time.Now().Add(30 * time.Second)
 	for n < len(b) {
-		m, err := unix.Write(int(w), b[n:])
+		m, err := rawsock.Write(int(w), b[n:])
 		if m > 0 {
 			n += m
 		}

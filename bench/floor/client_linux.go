@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"netstudy/app/rawsock"
 )
 
 // quietBetweenRounds lets the sockets and the scheduler settle, as a class
@@ -124,7 +126,7 @@ func (s *sockets) poll(timeoutMS, size int, got func(msg []byte, at time.Time)) 
 	}
 	for _, e := range s.events[:k] {
 		fd := int(e.Fd)
-		n, err := unix.Read(fd, s.buf)
+		n, err := rawsock.Read(fd, s.buf)
 		if errors.Is(err, unix.EAGAIN) {
 			continue
 		}
@@ -188,7 +190,7 @@ func (s *sockets) echoAll(size int) (round, error) {
 	for len(lat) < len(s.fds) {
 		for end := min(next+64, len(s.fds)); next < end; next++ {
 			binary.LittleEndian.PutUint64(msg, uint64(time.Now().UnixNano()))
-			if _, err := unix.Write(s.fds[next], msg); err != nil {
+			if _, err := rawsock.Write(s.fds[next], msg); err != nil {
 				return round{}, fmt.Errorf("write: %w", err)
 			}
 		}

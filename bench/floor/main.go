@@ -188,7 +188,7 @@ func broadcast(conns []net.Conn, size int) {
 	for part := range slices.Chunk(conns, per) {
 		wg.Go(func() {
 			for _, c := range part {
-				_, _ = c.Write(msg) // a failed write shows as a missing delivery
+				_ = writeOnce(c, msg) // a failed write shows as a missing delivery
 			}
 		})
 	}
