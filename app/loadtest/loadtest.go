@@ -2,8 +2,9 @@
 // students: it hosts a session, connects N students over real WebSocket
 // connections, broadcasts K questions, has every student answer each, and
 // reports delivery latency, acknowledgement round trips, throughput,
-// server memory per student, and any answer that was lost, duplicated or
-// never acknowledged (which must be none).
+// server memory per student, the CPU time spent per delivery and per
+// answer, and any answer that was lost, duplicated or never acknowledged
+// (which must be none).
 package loadtest
 
 import (
@@ -67,6 +68,21 @@ type Result struct {
 	Lost                  int     `json:"lost"`
 	Duplicated            int     `json:"duplicated"`
 	Unacked               int     `json:"unacked"`
+	// Where the machine's time went (not part of the issue's contract).
+	CPU CPUUse `json:"cpu_us"`
+}
+
+// CPUUse is the CPU time, in microseconds, that the server and this
+// generator spent per delivered question and per acknowledged answer,
+// counted from when the host asks until every student has the question,
+// and from the first answer sent until the last is acknowledged. The
+// server's figure comes from its /metrics, in ticks of 10 ms, so it is
+// rough for small classes.
+type CPUUse struct {
+	ServerPerDelivery    float64 `json:"server_per_delivery"`
+	GeneratorPerDelivery float64 `json:"generator_per_delivery"`
+	ServerPerAnswer      float64 `json:"server_per_answer"`
+	GeneratorPerAnswer   float64 `json:"generator_per_answer"`
 }
 
 func (c *Config) defaults() {
@@ -169,8 +185,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	fmt.Fprintf(cfg.Progress, "  server memory: %.1f MiB before the students, %.1f MiB with them\n", memBefore/(1<<20), memAfter/(1<<20))
 
 	var answering time.Duration
+	var delivering, answered phaseCPU
 	lastStudent := make([]float64, 0, cfg.Questions)
 	for k := range cfg.Questions {
+		asking := r.cpuNow(ctx)
 		r.sentAt[k].Store(time.Now().UnixNano())
 		if err := hostc.command("ask_next", nil); err != nil {
 			return Result{}, fmt.Errorf("ask question %d: %w", k+1, err)
@@ -179,6 +197,8 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 			return Result{}, err
 		}
 		lastStudent = append(lastStudent, float64(r.lastAt[k].Load()-r.sentAt[k].Load())/1e6)
+		delivered := r.cpuNow(ctx)
+		delivering.add(asking, delivered)
 		// Students read first and answer after, so that delivery is
 		// measured without the answers competing with it, as a class
 		// reads before it answers.
@@ -186,6 +206,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		r.answerAll(students, k)
 		_ = r.await(ctx, fmt.Sprintf("question %d answers acknowledged", k+1), &r.acked[k], int64(len(students)))
 		answering += time.Since(start)
+		answered.add(delivered, r.cpuNow(ctx))
 		for _, cmd := range []string{"close", "reveal"} {
 			if err := hostc.command(cmd, nil); err != nil {
 				return Result{}, fmt.Errorf("%s question %d: %w", cmd, k+1, err)
@@ -216,12 +237,37 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		ackedTotal += r.acked[k].Load()
 	}
 	res.Unacked = int(int64(len(students)*cfg.Questions) - ackedTotal)
+	if n := float64(len(lat)); n > 0 {
+		res.CPU.ServerPerDelivery = round(float64(delivering.server.Microseconds()) / n)
+		res.CPU.GeneratorPerDelivery = round(float64(delivering.generator.Microseconds()) / n)
+	}
+	if n := float64(len(acks)); n > 0 {
+		res.CPU.ServerPerAnswer = round(float64(answered.server.Microseconds()) / n)
+		res.CPU.GeneratorPerAnswer = round(float64(answered.generator.Microseconds()) / n)
+	}
 	lost, dup, err := r.checkStored(ctx)
 	if err != nil {
 		return res, fmt.Errorf("check stored answers: %w", err)
 	}
 	res.Lost, res.Duplicated = lost, dup+int(r.dups.Load())
 	return res, nil
+}
+
+// cpuUse is the CPU time the server and this generator have used so far.
+type cpuUse struct{ server, generator time.Duration }
+
+// cpuNow reads it; a server whose /metrics cannot be read counts zero.
+func (r *run) cpuNow(ctx context.Context) cpuUse {
+	server, _ := r.serverCPU(ctx)
+	return cpuUse{server: server, generator: ownCPU()}
+}
+
+// phaseCPU sums the CPU time of the phases of one kind.
+type phaseCPU struct{ server, generator time.Duration }
+
+func (p *phaseCPU) add(from, to cpuUse) {
+	p.server += to.server - from.server
+	p.generator += to.generator - from.generator
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

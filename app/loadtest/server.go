@@ -87,6 +87,18 @@ func (s *server) stop() {
 
 // serverMemory reads the server's resident memory from /metrics.
 func (r *run) serverMemory(ctx context.Context) (float64, error) {
+	return r.serverMetric(ctx, "process_resident_memory_bytes")
+}
+
+// serverCPU reads the CPU time the server's process has used from
+// /metrics (the kernel counts it in ticks of 10 ms).
+func (r *run) serverCPU(ctx context.Context) (time.Duration, error) {
+	s, err := r.serverMetric(ctx, "process_cpu_seconds_total")
+	return time.Duration(s * float64(time.Second)), err
+}
+
+// serverMetric reads one unlabelled metric from the server's /metrics.
+func (r *run) serverMetric(ctx context.Context, name string) (float64, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+"/metrics", nil)
 	if err != nil {
 		return 0, err
@@ -98,11 +110,11 @@ func (r *run) serverMemory(ctx context.Context) (float64, error) {
 	defer res.Body.Close()
 	sc := bufio.NewScanner(res.Body)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "process_resident_memory_bytes "); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), name+" "); ok {
 			return strconv.ParseFloat(strings.TrimSpace(v), 64)
 		}
 	}
-	return 0, errors.New("no process_resident_memory_bytes in /metrics")
+	return 0, fmt.Errorf("no %s in /metrics", name)
 }
 
 // checkStored compares what the server stored with what it acknowledged:
