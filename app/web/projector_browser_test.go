@@ -34,6 +34,23 @@ Type: multiple
 
 > When fresh data matters more than complete data, UDP wins. SSH and HTTP/1.1 need every byte in order, so they use TCP.
 
+## What does this capture show?
+
+` + "```" + `
+12:00:01.100 IP 10.0.0.5.51512 > 10.0.0.1.53: UDP, length 32
+12:00:01.104 IP 10.0.0.1.53 > 10.0.0.5.51512: UDP, length 48
+12:00:01.230 IP 10.0.0.5.40022 > 93.184.216.34.443: Flags [S], seq 1000
+12:00:01.262 IP 93.184.216.34.443 > 10.0.0.5.40022: Flags [S.], seq 5000, ack 1001
+12:00:01.263 IP 10.0.0.5.40022 > 93.184.216.34.443: Flags [.], ack 5001
+` + "```" + `
+
+- [x] A DNS lookup, then a TCP handshake
+- [ ] Two DNS lookups
+- [ ] A TCP handshake, then a DNS lookup
+- [ ] A lost segment being sent again
+
+> The first two lines are a query to port 53 and its answer. Then SYN, SYN-ACK and ACK open a connection to port 443.
+
 ## How many bytes long is a UDP header?
 
 Answer: 8
@@ -87,6 +104,9 @@ func TestProjectorFitsItsScreen(t *testing.T) {
 			var got struct{ ScrollW, ScrollH, W, H int }
 			pres.Eval(t, `({ScrollW: document.documentElement.scrollWidth, ScrollH: document.documentElement.scrollHeight,
 				W: document.documentElement.clientWidth, H: document.documentElement.clientHeight})`, &got)
+			var fit string
+			pres.Eval(t, `document.getElementById("present").style.getPropertyValue("--fit")`, &fit)
+			t.Logf("%s at %d × %d: fit %s", scene, vp[0], vp[1], fit)
 			if got.ScrollH > got.H || got.ScrollW > got.W {
 				t.Errorf("%s at %d × %d needs %d × %d: it scrolls", scene, vp[0], vp[1], got.ScrollW, got.ScrollH)
 			}
@@ -129,6 +149,52 @@ func TestProjectorFitsItsScreen(t *testing.T) {
 	host.Run(t, chromedp.Click("#leaderboard", chromedp.ByID))
 	fits("scene-leaderboard", `document.querySelectorAll("#p-leaderboard li").length === 10`)
 
+	// A question that shows a capture in a code block, as networking
+	// quizzes do: it too must fit, open and revealed.
+	host.Run(t,
+		chromedp.Click("#ask-next", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open"`),
+	)
+	for i, s := range students {
+		s.answer([]string{"a", "b", "c"}[i%3])
+	}
+	host.Run(t, browsertest.WaitJS(hostText("#answered")+fmt.Sprintf(`.startsWith("%d of %d")`, len(names), len(names))))
+	fits("scene-question", `document.querySelector("#p-prompt pre") !== null && document.querySelectorAll("#p-choices li").length === 4`)
+	host.Run(t,
+		chromedp.Click("#close", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_closed"`),
+		chromedp.Click("#reveal", chromedp.ByID),
+		browsertest.WaitJS(hostVisible("reveal-box")),
+	)
+	fits("scene-question", `document.querySelector("#p-prompt pre") !== null && document.querySelectorAll("#p-hist .hist-row.correct").length === 1 && `+hostVisible("p-reveal"))
+	// Fitted by shrinking (most at 1280 × 720, where the height is
+	// shortest), but still readable from the back of the room.
+	var shrunk struct {
+		Fit                   string
+		CodePx, ChoicePx      float64
+		CodeWidth, CodeScroll int
+	}
+	pres.Run(t,
+		chromedp.EmulateViewport(1280, 720),
+		chromedp.Reload(),
+		browsertest.WaitJS(hostVisible("p-reveal")+` && document.querySelector("#p-prompt pre") !== null`),
+	)
+	pres.Eval(t, `(() => {
+		const pre = document.querySelector("#p-prompt pre");
+		return {Fit: document.getElementById("present").style.getPropertyValue("--fit"),
+			CodePx: parseFloat(getComputedStyle(pre).fontSize), CodeWidth: pre.clientWidth, CodeScroll: pre.scrollWidth,
+			ChoicePx: parseFloat(getComputedStyle(document.querySelector("#p-choices .choice-text")).fontSize)};
+	})()`, &shrunk)
+	t.Logf("the code question at 1280 × 720: fit %s, code %.1f px, choices %.1f px", shrunk.Fit, shrunk.CodePx, shrunk.ChoicePx)
+	if shrunk.CodeScroll > shrunk.CodeWidth || shrunk.CodePx < 12 || shrunk.ChoicePx < 14 {
+		t.Errorf("the code question at 1280 × 720 (fit %s): code %.1f px, %d px of lines in %d px; choices %.1f px",
+			shrunk.Fit, shrunk.CodePx, shrunk.CodeScroll, shrunk.CodeWidth, shrunk.ChoicePx)
+	}
+	pres.Run(t, chromedp.Evaluate(chartsFitted, &refitted))
+	if !refitted {
+		t.Error("after the scene was shrunk, the projector's chart was not drawn for its new text size")
+	}
+
 	host.Run(t,
 		chromedp.Click("#end", chromedp.ByID),
 		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
@@ -136,5 +202,43 @@ func TestProjectorFitsItsScreen(t *testing.T) {
 		browsertest.WaitJS(`document.getElementById("state").dataset.state === "ended"`),
 	)
 	fits("scene-ended", `document.querySelectorAll("#p-podium li").length > 0`)
+	pres.AssertClean(t)
+}
+
+// TestProjectorLobbyFitsALargeClass fills the lobby with a hundred names,
+// three classes in the hall: the join code, the QR code and every name
+// still show on a 1280 × 720 projector without scrolling.
+func TestProjectorLobbyFitsALargeClass(t *testing.T) {
+	e := newHostEnvOf(t, projectorContent(), "")
+	b := browsertest.New(t)
+	_, id, code := hostOpenSessionOf(t, e, b, projectorQuizID)
+	pres := hostOpenProjector(t, e, b, id)
+	const class = 100
+	for i := range class {
+		if s, refused := hostDialStudent(t, e, code, fmt.Sprintf("student %d", i+1)); s == nil {
+			t.Fatalf("student %d refused: %s", i+1, refused)
+		}
+	}
+	pres.Run(t,
+		chromedp.EmulateViewport(1280, 720),
+		chromedp.Reload(),
+		browsertest.WaitJS(fmt.Sprintf(`document.querySelectorAll("#lobby-names li").length === %d`, class)),
+	)
+	var got struct {
+		ScrollH, H     int
+		Fit            string
+		NamePx, CodePx float64
+	}
+	pres.Eval(t, `({ScrollH: document.documentElement.scrollHeight, H: document.documentElement.clientHeight,
+		Fit: document.getElementById("present").style.getPropertyValue("--fit"),
+		NamePx: parseFloat(getComputedStyle(document.querySelector("#lobby-names li")).fontSize),
+		CodePx: parseFloat(getComputedStyle(document.getElementById("big-code")).fontSize)})`, &got)
+	t.Logf("a lobby of %d at 1280 × 720: fit %s, names %.1f px, code %.1f px", class, got.Fit, got.NamePx, got.CodePx)
+	if got.ScrollH > got.H {
+		t.Errorf("a lobby of %d needs %d px of a %d px screen: it scrolls", class, got.ScrollH, got.H)
+	}
+	if got.NamePx < 10 || got.CodePx < 40 {
+		t.Errorf("a lobby of %d shrank too far: names %.1f px, code %.1f px", class, got.NamePx, got.CodePx)
+	}
 	pres.AssertClean(t)
 }

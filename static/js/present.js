@@ -13,6 +13,9 @@ import { plural, standingItem } from "./standings.js";
 const $ = (id) => document.getElementById(id);
 
 const ANNOUNCE_AT = [30, 10, 5];
+// The scene's text is shrunk at most to this share of its size to fit
+// the screen; what still does not fit scrolls.
+const MIN_FIT = 0.5;
 const HIST_PREF = "netstudy.present.liveHistogram";
 
 function formatSeconds(ms) {
@@ -154,6 +157,32 @@ class Presenter {
     $("p-podium").replaceChildren(...podium.map(standingItem));
     $("p-podium-empty").hidden = podium.length > 0;
     this.renderTimer();
+    this.fitScreen();
+  }
+
+  // fitScreen shrinks the scene (the --fit factor of live.css) until the
+  // page needs no scrolling and no code block scrolls sideways: nobody
+  // scrolls a projected page in front of a class. It measures again only
+  // when what is shown, or the window's size, has changed.
+  fitScreen() {
+    const q = this.q;
+    const key = [this.scene(), this.players.size, q && `${q.opened.question_id}/${q.opened.round}`,
+      q && Boolean(q.reveal), $("p-hist").hidden, innerWidth, innerHeight].join(" ");
+    if (key === this.fitKey) return;
+    this.fitKey = key;
+    const root = $("present");
+    const page = document.documentElement;
+    const overflows = () => page.scrollHeight > page.clientHeight || page.scrollWidth > page.clientWidth ||
+      [...root.querySelectorAll("pre")].some((pre) => pre.offsetParent && pre.scrollWidth > pre.clientWidth);
+    const before = root.style.getPropertyValue("--fit") || "1";
+    let fit = 1;
+    root.style.setProperty("--fit", "1");
+    while (fit > MIN_FIT && overflows()) {
+      fit = Math.round((fit - 0.05) * 100) / 100;
+      root.style.setProperty("--fit", String(fit));
+    }
+    // A histogram's text is drawn at the size of the text around it.
+    if (String(fit) !== before && q) this.renderQuestion();
   }
 
   renderLobby() {
