@@ -95,6 +95,24 @@ func TestHostPagesFitAPhone(t *testing.T) {
 	if narrowest < 150 {
 		t.Errorf("a choice's text is %.0f px wide on a phone after the reveal, want at least 150", narrowest)
 	}
+	// A question showing a capture in a code block: its long lines
+	// scroll in their own box, not the page.
+	host.Run(t,
+		chromedp.Click("#ask-next", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open" && document.querySelector("#q-prompt pre") !== null`),
+	)
+	ada.answer("a")
+	bob.answer("b")
+	host.Run(t,
+		browsertest.WaitJS(hostText("#answered")+`.startsWith("2 of 2")`),
+		chromedp.Click("#close", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_closed"`),
+		chromedp.Click("#reveal", chromedp.ByID),
+		browsertest.WaitJS(hostVisible("reveal-box")),
+	)
+	assertNoSidewaysScroll(t, host, "the dashboard with a code block")
+	// It scrolls, so the keyboard can reach it to scroll it.
+	host.Run(t, browsertest.WaitJS(`document.querySelector("#q-prompt pre").tabIndex === 0`))
 	host.Run(t,
 		chromedp.Click("#end", chromedp.ByID),
 		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
