@@ -143,6 +143,25 @@ func (s *hostStudent) answer(choices ...string) {
 	}
 }
 
+// hostPlayQuestion asks the next question from the dashboard, has the
+// students answer it (answer), waits until all n have, then closes and
+// reveals it.
+func hostPlayQuestion(t *testing.T, host *browsertest.Page, n int, answer func()) {
+	t.Helper()
+	host.Run(t,
+		chromedp.Click("#ask-next", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open"`),
+	)
+	answer()
+	host.Run(t,
+		browsertest.WaitJS(hostText("#answered")+fmt.Sprintf(`.startsWith("%d of %d")`, n, n)),
+		chromedp.Click("#close", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_closed"`),
+		chromedp.Click("#reveal", chromedp.ByID),
+		browsertest.WaitJS(hostVisible("reveal-box")),
+	)
+}
+
 // js helpers for WaitJS conditions.
 func hostText(sel string) string {
 	return `(document.querySelector(` + jsQuote(sel) + `)?.textContent || "")`

@@ -65,20 +65,12 @@ func TestHostPagesFitAPhone(t *testing.T) {
 		t.Fatalf("join refused: %s", refused)
 	}
 	bob, _ := hostDialStudent(t, e, code, "bob")
-	host.Run(t,
-		browsertest.WaitJS(`document.querySelectorAll('#students-body tr[data-status="connected"]').length === 2`),
-		chromedp.Click("#ask-next", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open"`),
-	)
-	ada.answer("a")
-	bob.answer("b")
-	host.Run(t,
-		browsertest.WaitJS(hostText("#answered")+`.startsWith("2 of 2")`),
-		chromedp.Click("#close", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_closed"`),
-		chromedp.Click("#reveal", chromedp.ByID),
-		browsertest.WaitJS(hostVisible("reveal-box")),
-	)
+	host.Run(t, browsertest.WaitJS(`document.querySelectorAll('#students-body tr[data-status="connected"]').length === 2`))
+	answerAB := func() {
+		ada.answer("a")
+		bob.answer("b")
+	}
+	hostPlayQuestion(t, host, 2, answerAB)
 	assertNoSidewaysScroll(t, host, "the dashboard after a reveal")
 	assertReadableCharts(t, host, "the dashboard after a reveal")
 	// A right bar's label keeps its words and its "✓"; the word
@@ -97,22 +89,10 @@ func TestHostPagesFitAPhone(t *testing.T) {
 	}
 	// A question showing a capture in a code block: its long lines
 	// scroll in their own box, not the page.
-	host.Run(t,
-		chromedp.Click("#ask-next", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open" && document.querySelector("#q-prompt pre") !== null`),
-	)
-	ada.answer("a")
-	bob.answer("b")
-	host.Run(t,
-		browsertest.WaitJS(hostText("#answered")+`.startsWith("2 of 2")`),
-		chromedp.Click("#close", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_closed"`),
-		chromedp.Click("#reveal", chromedp.ByID),
-		browsertest.WaitJS(hostVisible("reveal-box")),
-	)
+	hostPlayQuestion(t, host, 2, answerAB)
 	assertNoSidewaysScroll(t, host, "the dashboard with a code block")
 	// It scrolls, so the keyboard can reach it to scroll it.
-	host.Run(t, browsertest.WaitJS(`document.querySelector("#q-prompt pre").tabIndex === 0`))
+	host.Run(t, browsertest.WaitJS(`document.querySelector("#q-prompt pre")?.tabIndex === 0`))
 	host.Run(t,
 		chromedp.Click("#end", chromedp.ByID),
 		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
