@@ -38,7 +38,7 @@ broadcasts the questions, has every student answer each, and prints a table
 and one JSON line (keys: students, questions, connect_ms, latency_ms,
 last_student_ms, ack_ms, answers_per_s, server_bytes_per_student, lost,
 duplicated, unacked, and cpu_us: the CPU time the server and the generator
-spent per delivery and per answer). It fails if any answer was lost,
+spent per join, per delivery and per answer). It fails if any answer was lost,
 duplicated or left unacknowledged.
 
 Flags:
@@ -102,6 +102,7 @@ func printTable(w io.Writer, r loadtest.Result) {
 	fmt.Fprintf(w, "%-34s %10.0f ms\n", "connect all students", r.ConnectMS)
 	fmt.Fprintf(w, "%-34s %10.0f\n", "answers per second", r.AnswersPerS)
 	fmt.Fprintf(w, "%-34s %10.0f bytes\n", "server memory per student", r.ServerBytesPerStudent)
+	fmt.Fprintf(w, "%-34s %10.1f µs (load generator %.1f µs)\n", "server CPU per join", r.CPU.ServerPerJoin, r.CPU.GeneratorPerJoin)
 	fmt.Fprintf(w, "%-34s %10.1f µs (load generator %.1f µs)\n", "server CPU per delivery", r.CPU.ServerPerDelivery, r.CPU.GeneratorPerDelivery)
 	fmt.Fprintf(w, "%-34s %10.1f µs (load generator %.1f µs)\n", "server CPU per answer", r.CPU.ServerPerAnswer, r.CPU.GeneratorPerAnswer)
 	fmt.Fprintf(w, "%-34s %d lost, %d duplicated, %d unacknowledged\n", "answers", r.Lost, r.Duplicated, r.Unacked)

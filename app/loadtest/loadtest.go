@@ -73,12 +73,15 @@ type Result struct {
 }
 
 // CPUUse is the CPU time, in microseconds, that the server and this
-// generator spent per delivered question and per acknowledged answer,
-// counted from when the host asks until every student has the question,
-// and from the first answer sent until the last is acknowledged. The
-// server's figure comes from its /metrics, in ticks of 10 ms, so it is
-// rough for small classes.
+// generator spent per joined student, per delivered question and per
+// acknowledged answer, counted from the first connection until the last
+// student has joined, from when the host asks until every student has the
+// question, and from the first answer sent until the last is
+// acknowledged. The server's figure comes from its /metrics, in ticks of
+// 10 ms, so it is rough for small classes.
 type CPUUse struct {
+	ServerPerJoin        float64 `json:"server_per_join"`
+	GeneratorPerJoin     float64 `json:"generator_per_join"`
 	ServerPerDelivery    float64 `json:"server_per_delivery"`
 	GeneratorPerDelivery float64 `json:"generator_per_delivery"`
 	ServerPerAnswer      float64 `json:"server_per_answer"`
@@ -168,7 +171,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	var joining phaseCPU
+	beforeJoins := r.cpuNow(ctx)
 	students, connectTime, err := r.connectAll(ctx, poll)
+	joining.add(beforeJoins, r.cpuNow(ctx))
 	defer func() {
 		for _, s := range students {
 			s.close()
@@ -237,6 +243,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		ackedTotal += r.acked[k].Load()
 	}
 	res.Unacked = int(int64(len(students)*cfg.Questions) - ackedTotal)
+	if n := float64(len(students)); n > 0 {
+		res.CPU.ServerPerJoin = round(float64(joining.server.Microseconds()) / n)
+		res.CPU.GeneratorPerJoin = round(float64(joining.generator.Microseconds()) / n)
+	}
 	if n := float64(len(lat)); n > 0 {
 		res.CPU.ServerPerDelivery = round(float64(delivering.server.Microseconds()) / n)
 		res.CPU.GeneratorPerDelivery = round(float64(delivering.generator.Microseconds()) / n)
