@@ -89,6 +89,44 @@ func TestAppendIsAllOrNothing(t *testing.T) {
 	}
 }
 
+// TestAppendStoresBatchesOfAnySize appends batches around the sizes of the
+// prepared INSERTs (powers of two up to 512): every command is stored,
+// once, in order, with its own fields.
+func TestAppendStoresBatchesOfAnySize(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir())
+	defer s.Close()
+	t0 := time.UnixMilli(1_800_000_000_000)
+	seq := int64(0)
+	for _, size := range []int{1, 2, 3, 7, 64, 511, 512, 513, 1000, 1537} {
+		id := fmt.Sprintf("s%d", size)
+		if err := s.CreateSession(ctx, Session{ID: id, Code: "1", Title: "t", Setup: []byte("{}"), CreatedAt: t0}); err != nil {
+			t.Fatal(err)
+		}
+		batch := make([]Command, size)
+		for i := range batch {
+			seq++
+			batch[i] = Command{SessionID: id, Seq: seq, Kind: "answer", At: t0.Add(time.Duration(seq) * time.Microsecond),
+				Payload: fmt.Appendf(nil, `{"n":%d}`, seq)}
+		}
+		if err := s.Append(ctx, batch); err != nil {
+			t.Fatalf("append %d: %v", size, err)
+		}
+		log, err := s.Commands(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(log) != size {
+			t.Fatalf("a batch of %d stored %d commands", size, len(log))
+		}
+		for i := range log {
+			if log[i].Seq != batch[i].Seq || !log[i].At.Equal(batch[i].At) || !bytes.Equal(log[i].Payload, batch[i].Payload) {
+				t.Fatalf("a batch of %d: command %d = %+v, want %+v", size, i, log[i], batch[i])
+			}
+		}
+	}
+}
+
 func TestMissingSession(t *testing.T) {
 	s := open(t, t.TempDir())
 	defer s.Close()
