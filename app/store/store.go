@@ -31,8 +31,8 @@ var ErrNotFound = errors.New("not found")
 type Store struct {
 	db *sql.DB
 	// inserts[k] is the INSERT of 1<<k commands, prepared once: SQLite
-	// parsing a statement of hundreds of rows anew for every batch was a
-	// tenth of the server's CPU while a class joined.
+	// parsing each batch's INSERT anew was 4% of the server's CPU while a
+	// class joined, and a quarter of the time to store 1,000 answers.
 	inserts [insertSizes]*sql.Stmt
 }
 
