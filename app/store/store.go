@@ -32,7 +32,7 @@ type Store struct {
 	db *sql.DB
 	// inserts[k] is the INSERT of 1<<k commands, prepared once: SQLite
 	// parsing each batch's INSERT anew was 4% of the server's CPU while a
-	// class joined, and a quarter of the time to store 1,000 answers.
+	// class joined, and a fifth of the time to store 1,000 answers.
 	inserts [insertSizes]*sql.Stmt
 }
 
