@@ -165,12 +165,7 @@ func TestLiveScreensPassAxe(t *testing.T) {
 	pres.Run(t, browsertest.WaitJS(hostVisible("scene-leaderboard")))
 	screens("on the leaderboard")
 
-	host.Run(t,
-		chromedp.Click("#end", chromedp.ByID),
-		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
-		chromedp.Click("#end", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("state").dataset.state === "ended"`),
-	)
+	hostEndSession(t, host)
 	pres.Run(t, browsertest.WaitJS(hostVisible("scene-ended")))
 	screens("at the end")
 

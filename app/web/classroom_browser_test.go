@@ -106,12 +106,7 @@ func TestClassroomPlaysAWholeQuiz(t *testing.T) {
 			t.Fatal("a typed answer ran as script on an instructor screen")
 		}
 	}
-	host.Run(t,
-		chromedp.Click("#end", chromedp.ByID),
-		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
-		chromedp.Click("#end", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("state").dataset.state === "ended"`),
-	)
+	hostEndSession(t, host)
 	pres.Run(t, browsertest.WaitJS(hostVisible("scene-ended")+` && document.querySelectorAll("#p-podium li").length >= 1`))
 	for _, p := range students {
 		p.Run(t, browsertest.WaitJS(`!document.getElementById("ended").hidden && `+stText("podium")+`.length > 0`))

@@ -162,6 +162,18 @@ func hostPlayQuestion(t *testing.T, host *browsertest.Page, n int, answer func()
 	)
 }
 
+// hostEndSession ends the session from the dashboard, with its
+// confirmation, and waits until it has ended.
+func hostEndSession(t *testing.T, host *browsertest.Page) {
+	t.Helper()
+	host.Run(t,
+		chromedp.Click("#end", chromedp.ByID),
+		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
+		chromedp.Click("#end", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "ended"`),
+	)
+}
+
 // js helpers for WaitJS conditions.
 func hostText(sel string) string {
 	return `(document.querySelector(` + jsQuote(sel) + `)?.textContent || "")`
@@ -345,13 +357,9 @@ func TestHostBrowserRunsASession(t *testing.T) {
 	ada.expect("time_extended")
 
 	// End, with its confirmation: the podium.
-	host.Run(t,
-		chromedp.Click("#end", chromedp.ByID),
-		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
-		chromedp.Click("#end", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("state").dataset.state === "ended" && `+hostVisible("podium-box")+` && `+
-			hostText("#podium li:first-child .nick")+` === "ada"`),
-	)
+	hostEndSession(t, host)
+	host.Run(t, browsertest.WaitJS(`document.getElementById("state").dataset.state === "ended" && `+hostVisible("podium-box")+` && `+
+		hostText("#podium li:first-child .nick")+` === "ada"`))
 	pres.Run(t, browsertest.WaitJS(hostVisible("scene-ended")+` && `+hostText("#p-podium li:first-child .nick")+` === "ada" && `+
 		`document.querySelectorAll("#p-podium li").length === 1`))
 	ada.expect("ended")

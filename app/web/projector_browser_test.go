@@ -195,12 +195,7 @@ func TestProjectorFitsItsScreen(t *testing.T) {
 		t.Error("after the scene was shrunk, the projector's chart was not drawn for its new text size")
 	}
 
-	host.Run(t,
-		chromedp.Click("#end", chromedp.ByID),
-		browsertest.WaitJS(hostText("#end")+`.startsWith("Confirm")`),
-		chromedp.Click("#end", chromedp.ByID),
-		browsertest.WaitJS(`document.getElementById("state").dataset.state === "ended"`),
-	)
+	hostEndSession(t, host)
 	fits("scene-ended", `document.querySelectorAll("#p-podium li").length > 0`)
 	pres.AssertClean(t)
 }
