@@ -196,6 +196,9 @@ func newLogger(format string, level slog.Level, w *batchedWriter) *slog.Logger {
 // only when it was made here: a key the teacher chose is already known,
 // and stays out of the terminal's scrollback.
 func newStartScreen(cfg config, addr net.Addr, key string, terminal bool) startScreen {
+	if _, port, err := net.SplitHostPort(cfg.Addr); err == nil && port == "0" {
+		cfg.Addr = addr.String() // the command must name the port picked
+	}
 	urls, problem := joinURLs(cfg.PublicURL, addr, machineIfaces())
 	base := instructorBase(cfg.PublicURL, browsable(addr))
 	s := startScreen{
