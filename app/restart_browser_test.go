@@ -42,7 +42,7 @@ func TestDashboardAndProjectorComeBackAfterARestart(t *testing.T) {
 	srv.kill9(t)
 	dash.Run(t, browsertest.WaitJS(down))
 	proj.Run(t, browsertest.WaitJS(down))
-	srv = startServerProcessWith(t, []string{"--addr", addr, "--data", dir})
+	startServerProcessWith(t, []string{"--addr", addr, "--data", dir}) // stopped when the test ends
 
 	for name, p := range map[string]*browsertest.Page{"dashboard": dash, "projector": proj} {
 		// The client's backoff (with jitter, up to 15 s between tries)
