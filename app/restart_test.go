@@ -160,7 +160,7 @@ func TestTeacherStaysSignedInAcrossRestarts(t *testing.T) {
 		t.Fatalf("change key = %d %s", res.StatusCode, body)
 	}
 	changed := cookieOf(t, res)
-	m := regexp.MustCompile(`/host\?key=([A-Za-z0-9_%-]+)`).FindStringSubmatch(body)
+	m := regexp.MustCompile(`/host\?key=([A-Za-z0-9_%-]+)"`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("the page after the change shows no new link:\n%s", body)
 	}
