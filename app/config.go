@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 )
@@ -17,9 +18,17 @@ type config struct {
 	InstructorKey string
 	PublicURL     string
 	LogFormat     string
+	LogLevel      slog.Level
 	PprofAddr     string
 	IdleEnd       time.Duration
 }
+
+// The defaults a teacher gets from "go run ./app": every interface, so
+// that phones on the classroom network reach the server.
+const (
+	defaultAddr    = ":8080"
+	defaultDataDir = "data"
+)
 
 // minIdleEnd keeps a typo ("4" for "4h" is refused by the parser, but
 // "4s" is not) from ending every session while its class is reading.
@@ -39,20 +48,25 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	var cfg config
 	fs := flag.NewFlagSet("netstudy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Addr, "addr", "127.0.0.1:8080", "address to listen on (use 0.0.0.0:8080 to serve a classroom LAN)")
+	fs.StringVar(&cfg.Addr, "addr", defaultAddr, "address to listen on: every interface by default, so phones on the network can join; 127.0.0.1:8080 keeps it to this computer")
 	fs.StringVar(&cfg.ContentDir, "content", "", "folder of notes (*.md) and quizzes (quizzes/*.md) to serve instead of the shipped ones; edits are picked up live")
-	fs.StringVar(&cfg.DataDir, "data", "data", "folder where the SQLite database lives (created if missing)")
-	fs.StringVar(&cfg.InstructorKey, "instructor-key", "", "secret that signs the instructor in; if unset, a random key is generated and an instructor link is printed")
+	fs.StringVar(&cfg.DataDir, "data", defaultDataDir, "folder of the SQLite database and the instructor key (created if missing)")
+	fs.StringVar(&cfg.InstructorKey, "instructor-key", "", "secret that signs the instructor in; if unset, one is made on the first start and kept in the --data folder")
 	fs.StringVar(&cfg.PublicURL, "public-url", "", "address students use to reach this server (for join links and QR codes), e.g. http://192.168.1.20:8080")
 	fs.StringVar(&cfg.LogFormat, "log-format", "text", "log format: text or json")
+	fs.TextVar(&cfg.LogLevel, "log-level", slog.LevelInfo, "least important log lines written: debug (adds a line per request), info, warn or error")
 	fs.StringVar(&cfg.PprofAddr, "pprof-addr", "", "serve Go's profiler on this address (e.g. 127.0.0.1:6060) for performance work; off when empty")
 	fs.DurationVar(&cfg.IdleEnd, "idle-end", 4*time.Hour, "end a live session nobody has acted in for this long, so a forgotten one frees its quiz for practice (e.g. 90m, 24h; at least 1m)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `netstudy: a networking study guide and live classroom quiz server.
 
 Usage:
-  netstudy [flags]            serve the study guide and live quizzes
-  netstudy loadtest [flags]   measure a server under simulated students (see loadtest --help)
+  netstudy [flags]                   serve the study guide and live quizzes
+  netstudy instructor-link [flags]   show the instructor link again (--data, --addr, --public-url)
+  netstudy loadtest [flags]          measure a server under simulated students (see loadtest --help)
+
+The instructor key is kept in the --data folder. To change it, which signs
+the instructor out everywhere, use "Change instructor key" on /host.
 
 Flags (each can also be set with an environment variable, shown in brackets):
 `)

@@ -21,17 +21,25 @@ import (
 // serverProcess is the real server in a process of its own, so that the
 // test can kill -9 it. The test binary doubles as the server: see TestMain.
 type serverProcess struct {
-	cmd  *exec.Cmd
-	url  string
-	done chan struct{}
+	cmd    *exec.Cmd
+	url    string
+	screen string // the start screen, up to "Stop with Ctrl+C."
+	done   chan struct{}
 }
 
 const crashKey = "crash-test-key"
 
 func startServerProcess(t *testing.T, dataDir string) *serverProcess {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "--addr", "127.0.0.1:0", "--data", dataDir)
-	cmd.Env = append(os.Environ(), runAsServerEnv+"=1", "NETSTUDY_INSTRUCTOR_KEY="+crashKey)
+	return startServerProcessWith(t, []string{"--addr", "127.0.0.1:0", "--data", dataDir}, "NETSTUDY_INSTRUCTOR_KEY="+crashKey)
+}
+
+// startServerProcessWith starts the server with args and extra
+// environment, and returns once it serves, with its start screen.
+func startServerProcessWith(t *testing.T, args []string, env ...string) *serverProcess {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(append(os.Environ(), runAsServerEnv+"=1"), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -42,22 +50,26 @@ func startServerProcess(t *testing.T, dataDir string) *serverProcess {
 	}
 	p := &serverProcess{cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); close(p.done) }()
-	urls := make(chan string, 1)
+	screens := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
+		var screen strings.Builder
 		for sc.Scan() {
-			if u, ok := strings.CutPrefix(sc.Text(), "netstudy is serving "); ok {
-				urls <- u
+			screen.WriteString(sc.Text() + "\n")
+			if strings.HasPrefix(sc.Text(), "Stop with Ctrl+C") {
+				screens <- screen.String()
 			}
 		}
 	}()
 	select {
-	case p.url = <-urls:
+	case p.screen = <-screens:
 	case <-p.done:
 		t.Fatal("server process exited before serving")
 	case <-time.After(30 * time.Second):
 		t.Fatal("server process did not start")
 	}
+	first, _, _ := strings.Cut(p.screen, "\n")
+	p.url = strings.TrimPrefix(first, "netstudy is serving ")
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		<-p.done
@@ -84,6 +96,10 @@ func dialLive(base string, instructor bool) (*crashClient, error) {
 	if instructor {
 		hdr.Set("Cookie", live.CookieName+"="+live.NewAuth(crashKey, nil).InstructorCookie())
 	}
+	return dialLiveWith(base, hdr)
+}
+
+func dialLiveWith(base string, hdr http.Header) (*crashClient, error) {
 	conn, res, err := websocket.DefaultDialer.Dial("ws"+strings.TrimPrefix(base, "http")+"/live", hdr)
 	if res != nil && res.Body != nil {
 		res.Body.Close()
@@ -123,10 +139,15 @@ func (c *crashClient) until(types ...string) (live.Envelope, error) {
 
 func createSession(t *testing.T, base string) (id, code string) {
 	t.Helper()
+	return createSessionWithKey(t, base, crashKey)
+}
+
+func createSessionWithKey(t *testing.T, base, key string) (id, code string) {
+	t.Helper()
 	body := `{"title":"crash","questions":[{"kind":"single","prompt":"Which layer routes?","choices":["Network","Link"],"correct":[0]}]}`
 	req, _ := http.NewRequest(http.MethodPost, base+"/api/sessions", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+crashKey)
+	req.Header.Set("Authorization", "Bearer "+key)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -33,7 +34,7 @@ func (s *syncBuffer) String() string {
 func TestLogLinesBatchedWarningsAtOnce(t *testing.T) {
 	var out syncBuffer
 	w := newBatchedWriter(&out)
-	log := newLogger("text", w)
+	log := newLogger("text", slog.LevelInfo, w)
 
 	log.Info("request", "path", "/a")
 	log.Info("request", "path", "/b")

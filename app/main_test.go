@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -174,7 +175,8 @@ func TestHelpDescribesEveryFlag(t *testing.T) {
 	if err := run(context.Background(), []string{"--help"}, func(string) string { return "" }, io.Discard, &out); err != nil {
 		t.Fatalf("--help returned %v", err)
 	}
-	for _, want := range []string{"--addr", "--content", "--data", "--instructor-key", "NETSTUDY_INSTRUCTOR_KEY", "--idle-end", "loadtest"} {
+	for _, want := range []string{"--addr", "--content", "--data", "--instructor-key", "NETSTUDY_INSTRUCTOR_KEY", "--idle-end", "loadtest",
+		"instructor-link", "Change instructor key", "--log-level", "NETSTUDY_LOG_LEVEL", `(default ":8080")`} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help does not mention %s:\n%s", want, out.String())
 		}
@@ -215,5 +217,155 @@ func TestRunReturnsOnALateError(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("run did not return after the profiler failed to listen")
+	}
+}
+
+// A second server on a port already taken says how to pick another.
+func TestAddressInUseSaysHowToPickAnother(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	args := []string{"--addr", taken.Addr().String(), "--data", t.TempDir()}
+	err = run(context.Background(), args, func(string) string { return "" }, io.Discard, io.Discard)
+	if err == nil {
+		t.Fatal("run listened on a taken port")
+	}
+	for _, want := range []string{"already in use", "--addr :8081", "NETSTUDY_ADDR"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+}
+
+// startRunLogging runs the program with the environment env and returns
+// its base URL and a function that stops it and returns what it logged.
+func startRunLogging(t *testing.T, env map[string]string, args ...string) (string, func() string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	args = append([]string{"--addr", "127.0.0.1:0", "--data", t.TempDir()}, args...)
+	go func() {
+		done <- run(ctx, args, func(k string) string { return env[k] }, outW, &logs)
+		outW.Close()
+	}()
+	sc := bufio.NewScanner(outR)
+	if !sc.Scan() {
+		cancel()
+		t.Fatalf("run returned before serving: %v", <-done)
+	}
+	base := strings.TrimPrefix(sc.Text(), "netstudy is serving ")
+	go func() {
+		for sc.Scan() { // drain the rest of the screen
+		}
+	}()
+	stop := func() string {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("run returned %v", err)
+		}
+		return logs.String()
+	}
+	return base, stop
+}
+
+// Request lines stay off the screen at the default level; --log-level
+// debug, or NETSTUDY_LOG_LEVEL, turns them on.
+func TestRequestLinesOnlyAtDebug(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want bool
+	}{
+		{"default", nil, nil, false},
+		{"flag", nil, []string{"--log-level", "debug"}, true},
+		{"environment", map[string]string{"NETSTUDY_LOG_LEVEL": "debug"}, nil, true},
+		{"warnings only", nil, []string{"--log-level", "warn"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base, stop := startRunLogging(t, tt.env, tt.args...)
+			if status, _ := getBody(t, base+"/healthz"); status != 200 {
+				t.Fatalf("healthz = %d", status)
+			}
+			http.DefaultClient.CloseIdleConnections()
+			logs := stop()
+			if got := strings.Contains(logs, "path=/healthz"); got != tt.want {
+				t.Errorf("request line logged = %v, want %v; logs:\n%s", got, tt.want, logs)
+			}
+		})
+	}
+}
+
+func TestInstructorLinkCommand(t *testing.T) {
+	noEnv := func(string) string { return "" }
+	dir := t.TempDir()
+	var out strings.Builder
+	err := run(context.Background(), []string{"instructor-link", "--data", dir}, noEnv, &out, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "start netstudy once") {
+		t.Fatalf("instructor-link before any start = %v, want an error saying to start the server once", err)
+	}
+	if err := saveInstructorKey(dir, "kept-key"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"defaults", nil, nil, "http://127.0.0.1:8080/host?key=kept-key"},
+		{"another port", []string{"--addr", ":9000"}, nil, "http://127.0.0.1:9000/host?key=kept-key"},
+		{"public URL", nil, map[string]string{"NETSTUDY_PUBLIC_URL": "https://quiz.example.org/"}, "https://quiz.example.org/host?key=kept-key"},
+		{"key given", nil, map[string]string{"NETSTUDY_INSTRUCTOR_KEY": "mine"}, "--instructor-key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			args := append([]string{"instructor-link", "--data", dir}, tt.args...)
+			if err := run(context.Background(), args, func(k string) string { return tt.env[k] }, &out, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("printed %q, want %q", out.String(), tt.want)
+			}
+			if tt.env["NETSTUDY_INSTRUCTOR_KEY"] != "" && strings.Contains(out.String(), "mine") {
+				t.Error("the key given by the teacher is printed")
+			}
+		})
+	}
+}
+
+// A key file others can read is made private; an empty one is an error
+// that says what to do.
+func TestInstructorKeyFile(t *testing.T) {
+	log := slog.New(slog.DiscardHandler)
+	dir := t.TempDir()
+	key, err := loadOrMakeInstructorKey(dir, log)
+	if err != nil || len(key) < 22 {
+		t.Fatalf("first key = %q, %v", key, err)
+	}
+	if again, err := loadOrMakeInstructorKey(dir, log); err != nil || again != key {
+		t.Errorf("second load = %q, %v; want the first key %q", again, err, key)
+	}
+	path := instructorKeyPath(dir)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadOrMakeInstructorKey(dir, log); err != nil {
+		t.Fatal(err)
+	}
+	if info, _ := os.Stat(path); info.Mode().Perm() != keyFileMode {
+		t.Errorf("mode %v after loading, want %v", info.Mode().Perm(), os.FileMode(keyFileMode))
+	}
+	if err := os.WriteFile(path, []byte("\n"), keyFileMode); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadOrMakeInstructorKey(dir, log); err == nil || !strings.Contains(err.Error(), "delete it") {
+		t.Errorf("an empty key file gives %v, want an error saying to delete it", err)
 	}
 }

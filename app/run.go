@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -35,8 +36,13 @@ const shutdownGrace = 5 * time.Second
 // run is the whole program behind main; tests call it with their own
 // arguments, environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	if len(args) > 0 && args[0] == "loadtest" {
-		return runLoadtest(ctx, args[1:], getenv, stdout, stderr)
+	if len(args) > 0 {
+		switch args[0] {
+		case "loadtest":
+			return runLoadtest(ctx, args[1:], getenv, stdout, stderr)
+		case "instructor-link":
+			return runInstructorLink(args[1:], getenv, stdout, stderr)
+		}
 	}
 	cfg, err := parseConfig(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
@@ -47,15 +53,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logOut := newBatchedWriter(stderr)
 	defer logOut.Flush() // the last lines, once everything has stopped
-	log := newLogger(cfg.LogFormat, logOut)
+	log := newLogger(cfg.LogFormat, cfg.LogLevel, logOut)
 
 	contentFS, err := openContent(cfg.ContentDir)
 	if err != nil {
 		return err
-	}
-	key := cfg.InstructorKey
-	if key == "" {
-		key = randomKey()
 	}
 
 	st, err := store.Open(ctx, cfg.DataDir)
@@ -63,6 +65,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	defer st.Close()
+	key := cfg.InstructorKey
+	if key == "" {
+		if key, err = loadOrMakeInstructorKey(cfg.DataDir, log); err != nil {
+			return err
+		}
+	}
 	secret, err := st.Secret(ctx)
 	if err != nil {
 		return err
@@ -73,15 +81,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	hub := live.NewHub(live.Config{Store: st, Auth: auth, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
 
 	cat := catalog.New(contentFS, log)
+	var keys web.InstructorKeyChanger // nil: the key is the teacher's own
+	if cfg.InstructorKey == "" {
+		keys = &keyChanger{dataDir: cfg.DataDir, auth: auth, hub: hub}
+	}
 	srv, err := web.New(web.Deps{
-		Catalog:   cat,
-		Hub:       hub,
-		Auth:      auth,
-		Metrics:   reg,
-		PublicURL: cfg.PublicURL,
-		Templates: templates.FS,
-		Static:    static.FS,
-		Log:       log,
+		Catalog:        cat,
+		Hub:            hub,
+		Auth:           auth,
+		InstructorKeys: keys,
+		Metrics:        reg,
+		PublicURL:      cfg.PublicURL,
+		Templates:      templates.FS,
+		Static:         static.FS,
+		Log:            log,
 	})
 	if err != nil {
 		return err
@@ -102,7 +115,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// connection were 3% of the server's CPU while a class joined.
 	ln, err := (&net.ListenConfig{KeepAlive: -1}).Listen(ctx, "tcp", cfg.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+		return listenError(cfg.Addr, err)
 	}
 	if cfg.ContentDir != "" {
 		// Watching starts before the server says it is serving: an edit
@@ -117,12 +130,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}()
 		}
 	}
-	base := "http://" + browsable(ln.Addr())
-	fmt.Fprintf(stdout, "netstudy is serving %s\n", base)
-	if cfg.InstructorKey == "" {
-		// The key is printed only when it was generated here: a key the
-		// teacher chose is already known and must stay out of logs.
-		fmt.Fprintf(stdout, "instructor link (keep it private): %s/host?key=%s\n", base, key)
+	if err := writeStartScreen(stdout, newStartScreen(cfg, ln.Addr(), key, isTerminal(stdout, getenv))); err != nil {
+		return fmt.Errorf("write the start screen: %w", err)
 	}
 
 	if err := hub.Start(ctx); err != nil {
@@ -172,12 +181,50 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-func newLogger(format string, w *batchedWriter) *slog.Logger {
-	var h slog.Handler = slog.NewTextHandler(w, nil)
+// newLogger writes lines of level and above. At the default, info, the
+// request lines (debug) stay out of the way of the start screen.
+func newLogger(format string, level slog.Level, w *batchedWriter) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if format == "json" {
-		h = slog.NewJSONHandler(w, nil)
+		h = slog.NewJSONHandler(w, opts)
 	}
 	return slog.New(flushOnWarn{h, w})
+}
+
+// newStartScreen gathers what the first screen says. The key is shown
+// only when it was made here: a key the teacher chose is already known,
+// and stays out of the terminal's scrollback.
+func newStartScreen(cfg config, addr net.Addr, key string, terminal bool) startScreen {
+	if _, port, err := net.SplitHostPort(cfg.Addr); err == nil && port == "0" {
+		cfg.Addr = addr.String() // the command must name the port picked
+	}
+	urls, problem := joinURLs(cfg.PublicURL, addr, machineIfaces())
+	base := instructorBase(cfg.PublicURL, browsable(addr))
+	s := startScreen{
+		Serving:        "http://" + browsable(addr),
+		JoinURLs:       urls,
+		JoinProblem:    problem,
+		InstructorLink: base + "/host",
+		KeyGiven:       cfg.InstructorKey != "",
+		LinkAgain:      linkAgainCommand(cfg),
+		QR:             terminal,
+	}
+	if !s.KeyGiven {
+		s.InstructorLink = instructorLink(base, key)
+	}
+	return s
+}
+
+// listenError explains the commonest failure of a start: another program,
+// often a netstudy still running, has the port.
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("cannot listen on %s: the address is already in use, "+
+			"perhaps by another netstudy still running.\n"+
+			"Stop that one, or pick another port: --addr :8081 (or NETSTUDY_ADDR=:8081)", addr)
+	}
+	return fmt.Errorf("listen on %s: %w", addr, err)
 }
 
 // openContent returns the shipped content, or the folder given with

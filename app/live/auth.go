@@ -19,7 +19,9 @@ import (
 // the instructor last signed out: every cookie issued until then is void,
 // copies included.
 type Auth struct {
-	instructorKey []byte
+	// instructorKey is swapped whole when the teacher changes the key
+	// while the server runs: every check sees the old key or the new one.
+	instructorKey atomic.Pointer[[]byte]
 	secret        []byte
 	now           func() time.Time
 	// revokedThrough is a Unix second: instructor cookies issued at or
@@ -29,8 +31,20 @@ type Auth struct {
 
 // NewAuth returns an Auth for the instructor key and the server's secret.
 func NewAuth(instructorKey string, secret []byte) *Auth {
-	return &Auth{instructorKey: []byte(instructorKey), secret: secret, now: time.Now}
+	a := &Auth{secret: secret, now: time.Now}
+	a.SetInstructorKey(instructorKey)
+	return a
 }
+
+// SetInstructorKey replaces the instructor key. Every instructor cookie is
+// an HMAC under the key, so the cookies made with the old one stop working
+// at once; nothing else needs to be told.
+func (a *Auth) SetInstructorKey(key string) {
+	k := []byte(key)
+	a.instructorKey.Store(&k)
+}
+
+func (a *Auth) key() []byte { return *a.instructorKey.Load() }
 
 // InstructorSignIn is how long an instructor cookie is valid: a school
 // day. A teacher who comes back tomorrow signs in again with the key.
@@ -47,7 +61,7 @@ func mac(key []byte, parts ...string) string {
 
 // CheckKey reports whether key is the instructor key.
 func (a *Auth) CheckKey(key string) bool {
-	return subtle.ConstantTimeCompare([]byte(key), a.instructorKey) == 1
+	return subtle.ConstantTimeCompare([]byte(key), a.key()) == 1
 }
 
 // InstructorCookie is the value of a new instructor sign-in cookie: when it
@@ -58,7 +72,7 @@ func (a *Auth) InstructorCookie() string {
 	// A sign-in in the same second as a sign-out must still work: the
 	// cookie is dated just after it.
 	issued := strconv.FormatInt(max(a.now().Unix(), a.revokedThrough.Load()+1), 10)
-	return issued + "." + mac(a.instructorKey, "instructor-cookie-v2", issued)
+	return issued + "." + mac(a.key(), "instructor-cookie-v2", issued)
 }
 
 // CheckInstructorCookie reports whether v is an instructor cookie made with
@@ -68,7 +82,7 @@ func (a *Auth) CheckInstructorCookie(v string) bool {
 	if !ok || len(v) > 128 {
 		return false
 	}
-	want := mac(a.instructorKey, "instructor-cookie-v2", issued)
+	want := mac(a.key(), "instructor-cookie-v2", issued)
 	if subtle.ConstantTimeCompare([]byte(sig), []byte(want)) != 1 {
 		return false
 	}

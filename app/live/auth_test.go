@@ -91,3 +91,28 @@ func TestSigningOutClosesTheInstructorsScreens(t *testing.T) {
 	}
 	mustOK(t, ada, "join", map[string]string{"nickname": "ada"}) // a rejoin is acknowledged
 }
+
+// Changing the key voids the cookies made with the old one and the old key
+// itself, at once; the new key and its cookies work. Checks running while
+// the key changes see one key or the other, never a torn one (go test
+// -race watches the swap).
+func TestChangingTheKeySignsEveryoneOut(t *testing.T) {
+	a := NewAuth("old-key", []byte("secret"))
+	old := a.InstructorCookie()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 1000 {
+			a.CheckInstructorCookie(old)
+			a.CheckKey("old-key")
+		}
+	}()
+	a.SetInstructorKey("new-key")
+	<-done
+	if a.CheckKey("old-key") || a.CheckInstructorCookie(old) {
+		t.Error("the old key or its cookie still works after the change")
+	}
+	if !a.CheckKey("new-key") || !a.CheckInstructorCookie(a.InstructorCookie()) {
+		t.Error("the new key or its cookie does not work")
+	}
+}

@@ -10,7 +10,7 @@ import (
 	"netstudy/app/notes"
 )
 
-// The JSON shapes of the notes API (DESIGN.md). They are separate from the
+// The JSON shapes of the notes API (ARCHITECTURE.md). They are separate from the
 // domain types so that the API stays stable when the domain changes.
 type (
 	apiNoteSummary struct {

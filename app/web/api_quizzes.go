@@ -13,7 +13,7 @@ import (
 	"netstudy/app/quiz"
 )
 
-// The quiz API (DESIGN.md): GET /api/quizzes lists every quiz, authored and
+// The quiz API (ARCHITECTURE.md): GET /api/quizzes lists every quiz, authored and
 // generated, with the problems of the files that could not be loaded (the
 // teacher must see them); GET /api/quizzes/{id} is one quiz WITHOUT its
 // answer key; POST /api/quizzes/{id}/check checks one answer and only then

@@ -179,7 +179,7 @@ func TestAuditTrailingSlashAndOpenRedirect(t *testing.T) {
 }
 
 // A note or quiz file named in the class's own language ("Réseau.md") or
-// with a '#' ("Q&A #1.md") gets a slug by the DESIGN.md rule; every link
+// with a '#' ("Q&A #1.md") gets a slug by the ARCHITECTURE.md rule; every link
 // the site prints to it must open it.
 func TestAuditNonASCIISlugLinksWork(t *testing.T) {
 	note := []byte("# Le réseau\n\n### Qu'est-ce qu'un routeur ?\n\nUn appareil qui relie des réseaux.\n\n## Vocabulary\n\n**Routeur:** Relie des réseaux.\n")

@@ -57,10 +57,7 @@ func timeLimitOptions() []timeLimitChoice {
 // redirects to itself without the key; otherwise it needs the cookie.
 func (s *Server) handleHost(c echo.Context) error {
 	if c.QueryParams().Has("key") {
-		if s.auth.CheckKey(c.QueryParam("key")) {
-			return s.signIn(c, "/host")
-		}
-		return s.signInForm(c, http.StatusForbidden, "/host", wrongKeyMessage)
+		return s.signInWithKey(c, c.QueryParam("key"), "/host")
 	}
 	if !s.isInstructor(c) {
 		return c.Redirect(http.StatusSeeOther, "/host/signin")

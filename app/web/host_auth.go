@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,6 +84,12 @@ func safeNext(next string) string {
 
 // signIn sets the instructor cookie and redirects to next.
 func (s *Server) signIn(c echo.Context, next string) error {
+	s.setInstructorCookie(c)
+	return c.Redirect(http.StatusSeeOther, safeNext(next))
+}
+
+// setInstructorCookie signs this browser in as the instructor.
+func (s *Server) setInstructorCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{
 		Name:     live.CookieName,
 		Value:    s.auth.InstructorCookie(),
@@ -92,7 +100,6 @@ func (s *Server) signIn(c echo.Context, next string) error {
 		SameSite: http.SameSiteStrictMode,
 	})
 	noStore(c)
-	return c.Redirect(http.StatusSeeOther, safeNext(next))
 }
 
 // signInForm renders the form, with an error and 403 after a wrong key.
@@ -105,7 +112,7 @@ func (s *Server) signInForm(c echo.Context, status int, next, msg string) error 
 	})
 }
 
-const wrongKeyMessage = "That is not the instructor key. Use the link printed when the server started, or the --instructor-key value."
+const wrongKeyMessage = "That is not the instructor key. Use the instructor link shown when the server started (run the server with the instructor-link command to show it again), or the --instructor-key value."
 
 // handleHostSignInForm is GET /host/signin.
 func (s *Server) handleHostSignInForm(c echo.Context) error {
@@ -118,11 +125,78 @@ func (s *Server) handleHostSignInForm(c echo.Context) error {
 // handleHostSignIn is POST /host/signin with the key in the form. The key
 // is never logged: the request log records paths, not bodies or queries.
 func (s *Server) handleHostSignIn(c echo.Context) error {
-	next := c.FormValue("next")
-	if !s.auth.CheckKey(c.FormValue("key")) {
+	return s.signInWithKey(c, c.FormValue("key"), c.FormValue("next"))
+}
+
+// signInWithKey signs in with a key from the form or the instructor link.
+// A right key always gets in; wrong ones are limited per address (see
+// wrongKeyLimiter).
+func (s *Server) signInWithKey(c echo.Context, key, next string) error {
+	if s.auth.CheckKey(key) {
+		return s.signIn(c, next)
+	}
+	retryAt := s.wrongKeys.wrongKey(limitKey(s.remoteIP(c.Request())))
+	if retryAt.IsZero() {
 		return s.signInForm(c, http.StatusForbidden, next, wrongKeyMessage)
 	}
-	return s.signIn(c, next)
+	wait := time.Until(retryAt).Round(time.Second)
+	c.Response().Header().Set("Retry-After", strconv.Itoa(int(max(wait, time.Second)/time.Second)))
+	return s.signInForm(c, http.StatusTooManyRequests, next, tooManyWrongKeys(wait))
+}
+
+// tooManyWrongKeys says how long to wait, in words a teacher reads at a
+// glance; the right key still works at once.
+func tooManyWrongKeys(wait time.Duration) string {
+	when := "in a minute"
+	if secs := int(wait.Round(time.Second) / time.Second); secs < 60 {
+		when = fmt.Sprintf("in %d seconds", max(secs, 1))
+	} else if mins := (secs + 59) / 60; mins > 1 {
+		when = fmt.Sprintf("in %d minutes", mins)
+	}
+	return "Too many wrong keys have come from this network: try again " + when + ". The right instructor key still works at once."
+}
+
+// instructorKeyPage is the page shown after the key changed.
+type instructorKeyPage struct {
+	Layout layout
+	Link   string // the new instructor link; "" if the key cannot change
+	Error  string
+}
+
+// InstructorKeyChanger changes the instructor key while the server runs:
+// it keeps the new key, swaps it in and signs the instructor out on every
+// device, and returns it.
+type InstructorKeyChanger interface {
+	ChangeInstructorKey(ctx context.Context) (string, error)
+}
+
+// handleHostChangeKey is POST /host/key, the "Change instructor key"
+// button: for a key that may have leaked (a link shown on the projector,
+// a cookie left on a shared computer). Every instructor cookie dies with
+// the old key; this browser is signed in again with the new one and shown
+// the new link once.
+func (s *Server) handleHostChangeKey(c echo.Context) error {
+	page := instructorKeyPage{Layout: layout{Title: "Instructor key", Section: "host"}}
+	if s.keys == nil {
+		page.Error = "The instructor key was given when the server started (--instructor-key or NETSTUDY_INSTRUCTOR_KEY), so it cannot change here: restart netstudy with another key."
+		return s.render(c, http.StatusConflict, "host_key", page)
+	}
+	key, err := s.keys.ChangeInstructorKey(c.Request().Context())
+	if err != nil {
+		return fmt.Errorf("change the instructor key: %w", err)
+	}
+	s.setInstructorCookie(c)
+	page.Link = s.ownBase(c) + "/host?key=" + url.QueryEscape(key)
+	return s.render(c, http.StatusOK, "host_key", page)
+}
+
+// ownBase is the scheme://host this browser reached the server at.
+func (s *Server) ownBase(c echo.Context) string {
+	scheme := "http"
+	if c.Request().TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + c.Request().Host
 }
 
 // handleHostSignOut is POST /host/signout: the instructor is signed out

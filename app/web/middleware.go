@@ -55,7 +55,7 @@ func skipGzip(c echo.Context) bool {
 	return isStreaming(c) || ((m == http.MethodGet || m == http.MethodHead) && isCachedPage(c.Request().URL.Path))
 }
 
-// logRequests writes one structured line per request.
+// logRequests writes one structured line per request (see logRequest).
 func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
@@ -72,11 +72,16 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // logRequest writes the line of one request, for logRequests and for the
-// pages served from the cache ahead of the router.
+// pages served from the cache ahead of the router. Request lines are debug
+// lines: at the default level they would bury the start screen under a
+// class's page loads. A server error is an error line at every level.
 func (s *Server) logRequest(req *http.Request, remote string, status int, size int64, start time.Time, err error) {
-	level := slog.LevelInfo
+	level := slog.LevelDebug
 	if status >= 500 {
 		level = slog.LevelError
+	}
+	if !s.log.Enabled(req.Context(), level) {
+		return
 	}
 	attrs := []slog.Attr{
 		slog.String("method", req.Method),

@@ -118,7 +118,7 @@ func TestCacheHitsAnswerAsTheRouterDoes(t *testing.T) {
 	var logged bytes.Buffer
 	srv := newTestHandlerWith(t, testServerConfig{
 		Content: testContent(),
-		Log:     slog.New(slog.NewTextHandler(&logged, nil)),
+		Log:     slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug})), // request lines are debug lines
 	})
 	type answer struct {
 		status int

@@ -44,6 +44,7 @@ func (s *Server) routes() {
 	e.GET("/host/signin", s.handleHostSignInForm)
 	e.POST("/host/signin", s.handleHostSignIn)
 	e.POST("/host/signout", s.handleHostSignOut)
+	e.POST("/host/key", s.handleHostChangeKey, s.instructorAPI)
 	e.POST("/host/sessions", s.handleHostCreate, s.instructorAPI)
 	e.GET("/host/sessions/:id", s.handleHostSession, s.instructorPage)
 	e.GET("/host/sessions/:id/present", s.handlePresent, s.instructorPage)

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,6 +29,10 @@ type Deps struct {
 	Templates fs.FS                // the templates folder
 	Static    fs.FS                // the static folder
 	Log       *slog.Logger
+
+	// InstructorKeys changes the instructor key from /host; nil when the
+	// teacher gave the key, which then cannot be changed here.
+	InstructorKeys InstructorKeyChanger
 }
 
 // Server is the HTTP face of netstudy.
@@ -36,6 +41,8 @@ type Server struct {
 	catalog   *catalog.Catalog
 	hub       *live.Hub
 	auth      *live.Auth
+	keys      InstructorKeyChanger
+	wrongKeys *wrongKeyLimiter
 	metrics   *prometheus.Registry
 	publicURL string
 	log       *slog.Logger
@@ -65,6 +72,8 @@ func New(d Deps) (*Server, error) {
 		catalog:   d.Catalog,
 		hub:       d.Hub,
 		auth:      d.Auth,
+		keys:      d.InstructorKeys,
+		wrongKeys: newWrongKeyLimiter(time.Now),
 		metrics:   d.Metrics,
 		publicURL: d.PublicURL,
 		log:       d.Log,
