@@ -129,15 +129,18 @@ func (s *Server) handleHostSignIn(c echo.Context) error {
 }
 
 // signInWithKey signs in with a key from the form or the instructor link.
-// A right key always gets in; wrong ones are limited per address (see
-// wrongKeyLimiter).
+// Wrong keys are limited per address, and an address over its limit has
+// no key checked until its next try is back (see wrongKeyLimiter).
 func (s *Server) signInWithKey(c echo.Context, key, next string) error {
-	if s.auth.CheckKey(key) {
-		return s.signIn(c, next)
-	}
-	retryAt := s.wrongKeys.wrongKey(limitKey(s.remoteIP(c.Request())))
+	addr := limitKey(s.remoteIP(c.Request()))
+	retryAt := s.wrongKeys.blockedUntil(addr)
 	if retryAt.IsZero() {
-		return s.signInForm(c, http.StatusForbidden, next, wrongKeyMessage)
+		if s.auth.CheckKey(key) {
+			return s.signIn(c, next)
+		}
+		if retryAt = s.wrongKeys.wrongKey(addr); retryAt.IsZero() {
+			return s.signInForm(c, http.StatusForbidden, next, wrongKeyMessage)
+		}
 	}
 	wait := time.Until(retryAt).Round(time.Second)
 	c.Response().Header().Set("Retry-After", strconv.Itoa(int(max(wait, time.Second)/time.Second)))

@@ -7,15 +7,14 @@ import (
 )
 
 // Wrong instructor keys are limited per address: a few tries at once, then
-// one more every wrongKeyRefill. Only wrong keys count, and a right key is
-// always accepted, even from an address that is over its limit: a class
-// behind one school router shares one address, and a student trying keys
-// must never lock the teacher out. What the limit stops is a script
-// trying keys as fast as the server answers: once over it, every wrong
-// key is refused with the time to try again, and the address earns one
-// try a minute. The keys netstudy makes have 128 random bits, which no
-// rate of guessing reaches; the limit matters for a short key chosen with
-// --instructor-key.
+// one more every wrongKeyRefill. Once an address is over its limit, no key
+// from it is even checked until its next try is back, so a script gains
+// nothing by sending keys as fast as the server answers. A student trying
+// keys behind the same school router as the teacher costs the teacher at
+// most a wait at the sign-in form, never the dashboard, which keeps its
+// sign-in cookie. The keys netstudy makes have 128 random
+// bits, which no rate of guessing reaches; the limit matters most for a
+// short key chosen with --instructor-key.
 const (
 	wrongKeyBurst  = 5
 	wrongKeyRefill = time.Minute
@@ -58,6 +57,19 @@ func (l *wrongKeyLimiter) wrongKey(addr string) (retryAt time.Time) {
 	// Over it: the next try comes back wrongKeyBurst refills before all
 	// of them. A refused try costs nothing more, so the wait it shows
 	// stays true.
+	return full.Add(-(wrongKeyBurst - 1) * wrongKeyRefill)
+}
+
+// blockedUntil reports until when addr may not try a key, or zero if it
+// may try now.
+func (l *wrongKeyLimiter) blockedUntil(addr string) time.Time {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	full := later(l.spent[addr], now)
+	if full.Sub(now) <= (wrongKeyBurst-1)*wrongKeyRefill {
+		return time.Time{}
+	}
 	return full.Add(-(wrongKeyBurst - 1) * wrongKeyRefill)
 }
 

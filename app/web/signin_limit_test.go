@@ -37,8 +37,9 @@ func signInFrom(t *testing.T, e *hostEnv, ip, key string) (*http.Response, strin
 }
 
 // Wrong keys from one address are refused with the time to try again once
-// they pass the limit; the right key still gets in from that address, and
-// another address is not affected.
+// they pass the limit; from then on no key from that address is checked,
+// not even the right one, so guessing faster gains nothing; another
+// address is not affected.
 func TestHostSignInWrongKeysLimited(t *testing.T) {
 	e := newHostEnv(t, "")
 	for i := range wrongKeyBurst {
@@ -67,14 +68,18 @@ func TestHostSignInWrongKeysLimited(t *testing.T) {
 	}
 
 	res, _ = signInFrom(t, e, "127.0.0.1", testInstructorKey)
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("the right key from a limited address = %d, want 303", res.StatusCode)
+	if res.StatusCode != http.StatusTooManyRequests || signInCookie(res) != nil {
+		t.Fatalf("the right key from a limited address = %d, want 429 and no cookie: a guess must not be checked there", res.StatusCode)
 	}
-	checkInstructorCookie(t, e, res)
 
 	if res, _ := signInFrom(t, e, "127.0.0.2", "guess"); res.StatusCode != http.StatusForbidden {
 		t.Errorf("a wrong key from another address = %d, want 403", res.StatusCode)
 	}
+	res, _ = signInFrom(t, e, "127.0.0.2", testInstructorKey)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the right key from another address = %d, want 303", res.StatusCode)
+	}
+	checkInstructorCookie(t, e, res)
 }
 
 // The limiter's arithmetic, on a clock the test moves: a burst, then one
@@ -94,10 +99,16 @@ func TestWrongKeyLimiterRefills(t *testing.T) {
 	if again := l.wrongKey("a"); !again.Equal(first) {
 		t.Errorf("a refused try moved the retry time from %v to %v", first, again)
 	}
+	if at := l.blockedUntil("a"); !at.Equal(first) {
+		t.Errorf("blockedUntil = %v, want %v", at, first)
+	}
 	if at := l.wrongKey("b"); !at.IsZero() {
 		t.Error("another address is limited")
 	}
 	now = first
+	if at := l.blockedUntil("a"); !at.IsZero() {
+		t.Error("still blocked after a refill")
+	}
 	if at := l.wrongKey("a"); !at.IsZero() {
 		t.Error("no try came back after a refill")
 	}
