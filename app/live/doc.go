@@ -85,9 +85,14 @@
 // for the read timeout is closed.
 //
 // Long polling: POST /live/poll opens a channel and returns {"cid":…};
-// GET /live/poll?cid=… returns a JSON array of envelopes, waiting up to
-// 25 s for one; POST /live/send?cid=… takes one envelope or an array. The
-// envelopes, sequence numbers and acknowledgements are the same.
+// GET /live/poll?cid=…&ack=N returns a JSON array of envelopes, waiting up
+// to 25 s for one; POST /live/send?cid=… takes one envelope or an array.
+// N counts the envelopes the client has received on the channel: the
+// server keeps what it returned until a later poll's N covers it, and
+// returns it again otherwise, so a response lost on the way is not lost
+// (the array holds the envelopes after the Nth; the next N is N plus its
+// length). The envelopes, sequence numbers and acknowledgements are the
+// same.
 package live
 
 // ProtocolVersion is the version of the protocol described above.

@@ -222,6 +222,9 @@ function openWebSocket(h) {
 function openPolling(h) {
   let closed = false;
   let cid = "";
+  // How many messages this channel has delivered: each poll says so, and
+  // the server sends again whatever a lost response carried.
+  let received = 0;
   const queue = [];
   let sending = false;
   const conn = {
@@ -266,7 +269,7 @@ function openPolling(h) {
     while (!closed) {
       let batch;
       try {
-        const res = await fetch(`/live/poll?cid=${encodeURIComponent(cid)}`, { cache: "no-store" });
+        const res = await fetch(`/live/poll?cid=${encodeURIComponent(cid)}&ack=${received}`, { cache: "no-store" });
         if (!res.ok) throw new Error(`poll ${res.status}`);
         batch = await res.json();
       } catch {
@@ -274,6 +277,7 @@ function openPolling(h) {
         return;
       }
       if (closed) return;
+      received += batch.length;
       for (const env of batch) h.message(env);
     }
   }
