@@ -503,7 +503,7 @@ func (h *Hub) receive(c *client, env Envelope) error {
 		if hi.Protocol != ProtocolVersion {
 			return protocolErr("bad_protocol", "this server speaks protocol %d", ProtocolVersion)
 		}
-		a, err := h.LookupFrom(c.remoteAddr, hi.Session)
+		a, err := h.lookupHello(c, hi)
 		if errors.Is(err, ErrTooManyAttempts) {
 			return protocolErr("too_many_attempts", "%v", err)
 		}
