@@ -843,6 +843,8 @@ func (a *actor) sendSnapshot(c *client) {
 			return
 		}
 		view = v
+	} else if c.role == RolePresenter {
+		view = a.sess.PresenterView()
 	} else {
 		view = a.sess.HostView()
 	}

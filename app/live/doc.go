@@ -37,6 +37,8 @@
 //
 //	{"type":"snapshot","seq":57,"data":{...the session.HostView or ParticipantView...}}
 //
+// (a presenter's is session.PresenterView: the host's, without the answer
+// key and the count of right answers until the round is revealed)
 // after which events follow as they happen. A client applies an event only
 // if its seq is above the last one it applied, so a replayed event is never
 // applied twice. A student without a token joins:
