@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gobwas/ws"
 )
@@ -45,6 +46,10 @@ func (r *wsConn) deliver(text bool, data []byte) string {
 	case !text:
 		c.sendNow("error", "", 0, protocolErr("bad_frame", "send JSON text frames"))
 		r.strikes++
+	case !utf8.Valid(data):
+		// RFC 6455, section 8.1: a text message that is not UTF-8
+		// fails the connection.
+		return reasonBadUTF8
 	default:
 		if err := r.h.handleFrame(c, data); err != nil {
 			r.strikes++
