@@ -773,7 +773,10 @@ func (a *actor) attach(c *client, h hello) {
 	}
 	if h.Role != RoleStudent || c.participantID != "" {
 		resume = "replay"
-		if evs, ok := a.hist.since(h.LastSeq, a.seq); ok && h.LastSeq > 0 {
+		// A last_seq above the latest event is from another life of the
+		// session (a store restored from a backup, say): the client's
+		// state is not ours to patch, so it gets a snapshot.
+		if evs, ok := a.hist.since(h.LastSeq, a.seq); ok && h.LastSeq > 0 && h.LastSeq <= a.seq {
 			a.sendWelcome(c, resume)
 			for _, e := range evs {
 				if reaches(e.audience, c) {

@@ -180,13 +180,13 @@ func (c *wsClient) next() (Envelope, error) {
 			c.pong(env)
 			continue
 		}
-		if env.Seq != 0 {
+		switch {
+		case env.Type == "snapshot": // a fresh start, whatever came before
+			c.lastSeq = env.Seq
+		case env.Seq != 0:
 			if env.Seq <= c.lastSeq {
 				return env, fmt.Errorf("seq went from %d to %d", c.lastSeq, env.Seq)
 			}
-			c.lastSeq = env.Seq
-		}
-		if env.Type == "snapshot" {
 			c.lastSeq = env.Seq
 		}
 		c.seen = append(c.seen, env)

@@ -169,3 +169,28 @@ func envTypes(envs []Envelope) []string {
 	}
 	return out
 }
+
+// A client that says it has applied events the server never sent (its
+// last_seq is above the latest) gets a snapshot, not an empty replay that
+// would leave it showing a state the server does not have.
+func TestLastSeqAboveTheLatestGetsASnapshot(t *testing.T) {
+	th := newTestHub(t)
+	info := th.create(t)
+	_, jr := th.student(t, info.Code, "ahead")
+	for _, role := range []Role{RoleStudent, RoleHost, RolePresenter} {
+		c := th.dial(t, role != RoleStudent)
+		c.lastSeq = 1 << 40
+		token := ""
+		if role == RoleStudent {
+			token = jr.Token
+		}
+		w := c.hello(info.Code, role, token)
+		if got := decode[welcomeData](t, w).Resume; got != "snapshot" {
+			t.Errorf("%s with last_seq above the latest: resume %q, want snapshot", role, got)
+			continue
+		}
+		if snap := c.expect("snapshot", ""); snap.Seq == 0 || snap.Seq >= 1<<40 {
+			t.Errorf("%s snapshot seq %d", role, snap.Seq)
+		}
+	}
+}
