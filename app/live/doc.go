@@ -71,7 +71,13 @@
 // a presenter) when a question opens or the dashboard reconnects, ping
 // {"t": the server clock in µs} every few seconds, which the client answers with pong
 // {"t": the same value}, and error {"code","message"} for a message it
-// could not understand; after repeated garbage it closes the connection.
+// could not understand, with the command's id when it had one; after
+// repeated garbage it closes the connection. A student's connection may
+// send a few messages a second (bursts allowed); beyond that a message is
+// refused with an error of code "flood" naming its command, which the
+// client sends again a moment later. The instructor's screens have no such
+// limit. A text message that is not UTF-8 closes the connection with
+// status 1007.
 //
 // # Transports
 //

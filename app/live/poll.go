@@ -121,7 +121,7 @@ func (h *Hub) ServePollOpen(w http.ResponseWriter, r *http.Request) {
 	h.track(c)
 	cid := randomHex(16)
 	h.polls.mu.Lock()
-	h.polls.chans[cid] = &pollChan{c: c, lastSeen: time.Now(), limiter: newFloodLimiter()}
+	h.polls.chans[cid] = &pollChan{c: c, lastSeen: time.Now(), limiter: floodLimit(c.instructor)}
 	h.polls.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"cid": cid})
 }
@@ -241,7 +241,7 @@ func (h *Hub) ServePollSend(w http.ResponseWriter, r *http.Request) {
 	pc.lastSeen = time.Now()
 	for _, f := range frames {
 		if !pc.limiter.Allow() {
-			pc.c.sendNow("error", "", 0, protocolErr("flood", "too many messages; slow down"))
+			floodError(pc.c, f)
 			pc.strikes++
 		} else if err := h.handleFrame(pc.c, f); err != nil {
 			pc.strikes++

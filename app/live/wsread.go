@@ -41,7 +41,7 @@ func (r *wsConn) deliver(text bool, data []byte) string {
 	c := r.c
 	switch {
 	case !r.limiter.Allow():
-		c.sendNow("error", "", 0, protocolErr("flood", "too many messages; slow down"))
+		floodError(c, data)
 		r.strikes++
 	case !text:
 		c.sendNow("error", "", 0, protocolErr("bad_frame", "send JSON text frames"))

@@ -140,6 +140,9 @@ export class LiveClient extends EventTarget {
         else cmd.reject(env.data.error || { code: "unknown", message: "refused" });
         return;
       }
+      case "error":
+        if (env.id && this.outbox.has(env.id)) this.commandError(env.id, env.data || {});
+        break; // and heard by the page, as every error
       case "snapshot":
         this.lastSeq = env.seq;
         this.emit("snapshot", env.data, env.seq);
@@ -150,6 +153,22 @@ export class LiveClient extends EventTarget {
       this.lastSeq = env.seq;
     }
     this.emit(env.type, env.data, env.seq);
+  }
+
+  // An error that names one of our commands: refused as part of a flood,
+  // it goes again a moment later (only an ack settles a command); refused
+  // for what it is, it fails.
+  commandError(id, err) {
+    const cmd = this.outbox.get(id);
+    if (err.code !== "flood") {
+      this.outbox.delete(id);
+      cmd.reject(err);
+      return;
+    }
+    clearTimeout(cmd.retry);
+    cmd.retry = setTimeout(() => {
+      if (this.outbox.has(id) && this.conn && this.conn.ready) this.conn.send({ type: cmd.type, id, data: cmd.data });
+    }, 1000 + Math.random() * 1000);
   }
 
   onLost(opened) {
