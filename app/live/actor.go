@@ -502,6 +502,8 @@ func (a *actor) stored(ctx context.Context, b *storingBatch, err error) bool {
 		refuseUnsaved(b.pend)
 		return false
 	}
+	// Before the acknowledgements: whoever hears one asks SourceLive next.
+	a.playing.Store(a.isPlaying())
 	if len(b.recs) > 0 {
 		a.hub.metrics.observeCommit(len(b.recs), time.Since(b.start))
 	}
