@@ -9,9 +9,14 @@
 export const PROTOCOL = 1;
 
 const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 15000;
+// Short, so that phones are back within seconds of a server restart.
+const BACKOFF_MAX_MS = 5000;
 const WS_FAILURES_BEFORE_POLLING = 2;
+// While on long polling, a WebSocket is tried again soon, then less and
+// less often, up to this.
 const UPGRADE_PROBE_MS = 30000;
+const FIRST_PROBE_MS = 2000;
+const HEALTH_TIMEOUT_MS = 3000;
 
 function randomId() {
   const b = new Uint8Array(9);
@@ -65,6 +70,7 @@ export class LiveClient extends EventTarget {
     this.conn = null; // the current connection: {send(env), close()}
     this.connId = 0;
     this.probeTimer = null;
+    this.probeMs = 0; // the next upgrade probe's wait; 0: upgradeProbeMs
   }
 
   start() {
@@ -174,12 +180,31 @@ export class LiveClient extends EventTarget {
   onLost(opened) {
     if (this.conn) this.conn.ready = false;
     if (this.stopped) return;
-    if (this.transport === "websocket" && !opened) {
-      this.wsFailures++;
-      if (this.wsFailures >= WS_FAILURES_BEFORE_POLLING) this.transport = "polling";
-    }
     this.attempt++;
     this.status("reconnecting");
+    if (this.transport === "websocket" && !opened) {
+      // A WebSocket that would not open counts against WebSockets only if
+      // the server answers plain HTTP meanwhile: a server that is down (a
+      // restart) is not a network that blocks WebSockets, and must not
+      // send the class to slow network mode.
+      const id = this.connId;
+      serverAnswers().then((up) => {
+        if (this.stopped || id !== this.connId) return;
+        if (up && ++this.wsFailures >= WS_FAILURES_BEFORE_POLLING) {
+          this.transport = "polling";
+          this.probeMs = Math.min(FIRST_PROBE_MS, this.upgradeProbeMs);
+        }
+        this.retryLater();
+      });
+      return;
+    }
+    // A long-polling channel lost (a restart, say): once back, try a
+    // WebSocket again soon.
+    if (this.transport === "polling") this.probeMs = Math.min(FIRST_PROBE_MS, this.upgradeProbeMs);
+    this.retryLater();
+  }
+
+  retryLater() {
     // Full jitter: thirty phones that lost the same Wi-Fi come back spread out.
     const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(this.attempt, 10));
     const delay = this.attempt === 1 ? Math.random() * BACKOFF_BASE_MS : Math.random() * cap;
@@ -191,6 +216,8 @@ export class LiveClient extends EventTarget {
   // it does, move over to it.
   scheduleUpgradeProbe() {
     clearTimeout(this.probeTimer);
+    const wait = this.probeMs || this.upgradeProbeMs;
+    this.probeMs = Math.min(wait * 2, this.upgradeProbeMs);
     this.probeTimer = setTimeout(() => {
       if (this.stopped || this.transport !== "polling") return;
       const probe = new WebSocket(wsURL());
@@ -199,12 +226,28 @@ export class LiveClient extends EventTarget {
         if (this.stopped || this.transport !== "polling") return;
         this.transport = "websocket";
         this.wsFailures = 0;
+        this.probeMs = 0;
         const old = this.conn;
         this.connect();
         if (old) old.close();
       };
       probe.onerror = () => this.scheduleUpgradeProbe();
-    }, this.upgradeProbeMs);
+    }, wait);
+  }
+}
+
+// serverAnswers resolves to whether the server answers a plain HTTP
+// request, within a few seconds.
+async function serverAnswers() {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), HEALTH_TIMEOUT_MS);
+  try {
+    const res = await fetch("/healthz", { cache: "no-store", signal: ctl.signal });
+    return res.ok;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
