@@ -448,7 +448,10 @@ func (h *Hub) End(ctx context.Context, id string) error {
 			a.commitOwn(runCtx, "end", now, res.events)
 		}
 	}); doErr != nil {
-		return ErrNoSession
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return ErrNoSession // retired meanwhile
 	}
 	return err
 }
