@@ -73,6 +73,9 @@ type actor struct {
 	// over is set once the session has ended, for readers on other
 	// goroutines (see Hub.SourceLive).
 	over atomic.Bool
+	// playing is set while the session is really being played (see
+	// isPlaying), for readers on other goroutines (see Hub.SourceLive).
+	playing atomic.Bool
 	// rttChanged is set when a pong brought a new round-trip time, which
 	// the instructor's presence list shows.
 	rttChanged atomic.Bool
@@ -93,6 +96,7 @@ type actor struct {
 	countsSent    time.Time // when the phones last heard the answer count
 	lastAnswer    time.Time // when an answer was last recorded
 	lastActive    time.Time // when anyone last sent a command (see Config.IdleEnd)
+	lastPresent   time.Time // when a screen or phone was last connected (see Config.LobbyIdleEnd)
 	countWaiting  time.Time // since when the phones have a count to hear
 	answeredNew   []string  // who answered since the hosts last heard, for their students table
 	answeredQ     string    // the question and round answeredNew belongs to
@@ -124,7 +128,7 @@ func newActor(h *Hub, id, code string, setup Setup, created time.Time) *actor {
 // reset empties the session to its setup; rebuild then replays its log.
 func (a *actor) reset() {
 	a.sess = session.New(a.id, a.setup.Options, a.setup.Questions, a.created)
-	a.lastActive = a.created
+	a.lastActive, a.lastPresent = a.created, a.created
 	a.cmdSeq = 0
 	a.seq = 0
 	a.hist = newHistory(historyLen)
@@ -164,6 +168,15 @@ func (a *actor) rebuild(cmds []store.Command) {
 		}
 	}
 	a.endedStored = a.sess.State() == session.Ended
+	a.playing.Store(a.isPlaying())
+}
+
+// isPlaying reports whether the session is really being played: a
+// question is open, or students are in it. Only then is its quiz kept out
+// of practice; a session waiting in its lobby for nobody is not.
+func (a *actor) isPlaying() bool {
+	st := a.sess.State()
+	return st != session.Ended && (st == session.QuestionOpen || a.sess.Active() > 0)
 }
 
 // post hands a message to the actor; false if the actor has stopped.
@@ -214,6 +227,7 @@ func (a *actor) run(ctx context.Context) {
 	// store, and a server that runs all term does not keep every class.
 	var retire <-chan time.Time
 	for {
+		a.playing.Store(a.isPlaying())
 		if retire == nil && a.storing == nil && a.sess.State() == session.Ended {
 			a.over.Store(true)
 			retire = time.After(a.hub.endedLinger)
@@ -488,6 +502,8 @@ func (a *actor) stored(ctx context.Context, b *storingBatch, err error) bool {
 		refuseUnsaved(b.pend)
 		return false
 	}
+	// Before the acknowledgements: whoever hears one asks SourceLive next.
+	a.playing.Store(a.isPlaying())
 	if len(b.recs) > 0 {
 		a.hub.metrics.observeCommit(len(b.recs), time.Since(b.start))
 	}
@@ -574,7 +590,15 @@ func (a *actor) tick(ctx context.Context) {
 // replay ends it too.
 func (a *actor) endIfIdle(ctx context.Context) {
 	now := a.hub.now()
-	if a.sess.State() == session.Ended || now.Sub(a.lastActive) < a.hub.idleEnd {
+	if len(a.hosts)+len(a.students)+len(a.unbound) > 0 {
+		a.lastPresent = now
+	}
+	idle := now.Sub(a.lastActive) >= a.hub.idleEnd
+	// A session left in its lobby, with nobody in it and no screen or
+	// phone connected, ends sooner: it was created and forgotten.
+	forgotten := a.sess.State() == session.Lobby && a.sess.Active() == 0 &&
+		now.Sub(a.lastActive) >= a.hub.lobbyIdleEnd && now.Sub(a.lastPresent) >= a.hub.lobbyIdleEnd
+	if a.sess.State() == session.Ended || !idle && !forgotten {
 		return
 	}
 	res, err := apply(a.sess, "end", nil, now)
@@ -773,7 +797,10 @@ func (a *actor) attach(c *client, h hello) {
 	}
 	if h.Role != RoleStudent || c.participantID != "" {
 		resume = "replay"
-		if evs, ok := a.hist.since(h.LastSeq, a.seq); ok && h.LastSeq > 0 {
+		// A last_seq above the latest event is from another life of the
+		// session (a store restored from a backup, say): the client's
+		// state is not ours to patch, so it gets a snapshot.
+		if evs, ok := a.hist.since(h.LastSeq, a.seq); ok && h.LastSeq > 0 && h.LastSeq <= a.seq {
 			a.sendWelcome(c, resume)
 			for _, e := range evs {
 				if reaches(e.audience, c) {
@@ -843,6 +870,8 @@ func (a *actor) sendSnapshot(c *client) {
 			return
 		}
 		view = v
+	} else if c.role == RolePresenter {
+		view = a.sess.PresenterView()
 	} else {
 		view = a.sess.HostView()
 	}

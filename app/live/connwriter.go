@@ -5,7 +5,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gorilla/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -107,7 +106,7 @@ func (w *connWriter) pump(block bool) (full bool) {
 			// The queue is flushed: an error explaining the close has
 			// gone out. The goodbye says why, in a close frame.
 			reason, _ := w.c.reason.Load().(string)
-			w.frames, w.ending = append(w.frames, closeFrame(websocket.CloseGoingAway, reason)), true
+			w.frames, w.ending = append(w.frames, closeFrame(closeCode(reason), reason)), true
 			continue
 		}
 		w.c.writing.Store(false)

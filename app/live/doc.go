@@ -37,6 +37,8 @@
 //
 //	{"type":"snapshot","seq":57,"data":{...the session.HostView or ParticipantView...}}
 //
+// (a presenter's is session.PresenterView: the host's, without the answer
+// key and the count of right answers until the round is revealed)
 // after which events follow as they happen. A client applies an event only
 // if its seq is above the last one it applied, so a replayed event is never
 // applied twice. A student without a token joins:
@@ -69,7 +71,13 @@
 // a presenter) when a question opens or the dashboard reconnects, ping
 // {"t": the server clock in µs} every few seconds, which the client answers with pong
 // {"t": the same value}, and error {"code","message"} for a message it
-// could not understand; after repeated garbage it closes the connection.
+// could not understand, with the command's id when it had one; after
+// repeated garbage it closes the connection. A student's connection may
+// send a few messages a second (bursts allowed); beyond that a message is
+// refused with an error of code "flood" naming its command, which the
+// client sends again a moment later. The instructor's screens have no such
+// limit. A text message that is not UTF-8 closes the connection with
+// status 1007.
 //
 // # Transports
 //
@@ -85,9 +93,14 @@
 // for the read timeout is closed.
 //
 // Long polling: POST /live/poll opens a channel and returns {"cid":…};
-// GET /live/poll?cid=… returns a JSON array of envelopes, waiting up to
-// 25 s for one; POST /live/send?cid=… takes one envelope or an array. The
-// envelopes, sequence numbers and acknowledgements are the same.
+// GET /live/poll?cid=…&ack=N returns a JSON array of envelopes, waiting up
+// to 25 s for one; POST /live/send?cid=… takes one envelope or an array.
+// N counts the envelopes the client has received on the channel: the
+// server keeps what it returned until a later poll's N covers it, and
+// returns it again otherwise, so a response lost on the way is not lost
+// (the array holds the envelopes after the Nth; the next N is N plus its
+// length). The envelopes, sequence numbers and acknowledgements are the
+// same.
 package live
 
 // ProtocolVersion is the version of the protocol described above.

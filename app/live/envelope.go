@@ -143,6 +143,22 @@ func frameAt(b []byte, at int, opcode byte) []byte {
 	return b[at-len(h):]
 }
 
+// reasonBadUTF8 closes a connection that sent a text message that is not
+// UTF-8.
+const reasonBadUTF8 = "invalid UTF-8 in a text message"
+
+// closeCode is the close frame's status code for why a connection ends
+// (RFC 6455, section 7.4.1).
+func closeCode(reason string) int {
+	switch reason {
+	case reasonBadUTF8:
+		return websocket.CloseInvalidFramePayloadData // 1007
+	case "message too large":
+		return websocket.CloseMessageTooBig // 1009
+	}
+	return websocket.CloseGoingAway
+}
+
 // closeFrame is the close frame a connection ends with, telling the
 // client why.
 func closeFrame(code int, reason string) []byte {

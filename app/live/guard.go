@@ -12,17 +12,28 @@ import (
 // codes that do not exist.
 var ErrTooManyAttempts = errors.New("too many wrong join codes from this address; wait a minute and try again")
 
-// Wrong join codes allowed per address: a burst for honest typos, then one
-// every few seconds. A whole class behind one school NAT still joins,
-// because only failures count; guessing one of 900,000 codes at this pace
-// takes weeks.
+// Join codes are guarded per address, and a whole class may share one
+// (thirty phones behind a school's NAT), so only wrong codes count: a
+// burst for honest typos, then one every few seconds. An address past that
+// is not locked out: its wrong codes are refused, and its right ones let
+// in, as long as a second allowance lasts, which every lookup from it
+// spends, right or wrong. That allowance is big enough for a class to join
+// (each student looks a code up twice: the join page, then the
+// connection's hello) and refills once a second. Without it, "refused"
+// against "let in" would tell a guesser which code is right at full speed;
+// with it, guessing one of 900,000 codes still takes days.
+// A resume token or the instructor's cookie needs no code guessing and
+// passes whatever the address did (see Hub.lookupHello).
 const (
-	codeFailBurst = 20
-	codeFailEvery = 3 * time.Second
-	guardIdle     = 10 * time.Minute
+	codeFailBurst    = 20
+	codeFailEvery    = 3 * time.Second
+	flaggedBurst     = 120
+	flaggedEvery     = time.Second
+	guardIdle        = 10 * time.Minute
+	guardSweepPeriod = guardIdle
 )
 
-// codeGuard rate-limits failed join-code lookups per client address.
+// codeGuard rate-limits join-code lookups per client address.
 type codeGuard struct {
 	mu    sync.Mutex
 	byIP  map[string]*guardEntry
@@ -30,14 +41,15 @@ type codeGuard struct {
 }
 
 type guardEntry struct {
-	lim  *rate.Limiter
-	seen time.Time
+	wrong   *rate.Limiter // wrong codes
+	flagged *rate.Limiter // every lookup, once wrong is spent
+	seen    time.Time
 }
 
 func newCodeGuard() *codeGuard { return &codeGuard{byIP: map[string]*guardEntry{}} }
 
 func (g *codeGuard) entry(ip string, now time.Time) *guardEntry {
-	if now.Sub(g.swept) > guardIdle {
+	if now.Sub(g.swept) > guardSweepPeriod {
 		for k, e := range g.byIP {
 			if now.Sub(e.seen) > guardIdle {
 				delete(g.byIP, k)
@@ -47,39 +59,64 @@ func (g *codeGuard) entry(ip string, now time.Time) *guardEntry {
 	}
 	e, ok := g.byIP[ip]
 	if !ok {
-		e = &guardEntry{lim: rate.NewLimiter(rate.Every(codeFailEvery), codeFailBurst)}
+		e = &guardEntry{
+			wrong:   rate.NewLimiter(rate.Every(codeFailEvery), codeFailBurst),
+			flagged: rate.NewLimiter(rate.Every(flaggedEvery), flaggedBurst),
+		}
 		g.byIP[ip] = e
 	}
 	e.seen = now
 	return e
 }
 
-// allowed reports whether the address may try a code now.
-func (g *codeGuard) allowed(ip string, now time.Time) bool {
+// lookup decides one code lookup from ip: found says whether the code
+// exists. It returns nil to answer it (with the session, or ErrNoSession),
+// or ErrTooManyAttempts.
+func (g *codeGuard) lookup(ip string, found bool, now time.Time) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	return g.entry(ip, now).lim.TokensAt(now) >= 1
-}
-
-// failed records a wrong code from the address.
-func (g *codeGuard) failed(ip string, now time.Time) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.entry(ip, now).lim.AllowN(now, 1)
+	e := g.entry(ip, now)
+	if e.wrong.TokensAt(now) >= 1 {
+		if !found {
+			e.wrong.AllowN(now, 1)
+		}
+		return nil
+	}
+	// Past the wrong codes' burst: a right code still gets in while the
+	// second allowance lasts; a wrong one is refused, and spends it too.
+	if !e.flagged.AllowN(now, 1) || !found {
+		return ErrTooManyAttempts
+	}
+	return nil
 }
 
 // LookupFrom is Lookup for a client at an address: wrong codes count
-// against the address, and an address with too many gets
-// ErrTooManyAttempts whatever it asks.
+// against the address (see codeGuard).
 func (h *Hub) LookupFrom(ip, code string) (*actor, error) {
-	now := time.Now()
-	if !h.guard.allowed(ip, now) {
-		return nil, ErrTooManyAttempts
-	}
 	a, ok := h.actorByCode(code)
+	if err := h.guard.lookup(ip, ok, time.Now()); err != nil {
+		return nil, err
+	}
 	if !ok {
-		h.guard.failed(ip, now)
 		return nil, ErrNoSession
 	}
 	return a, nil
+}
+
+// lookupHello finds the session a hello names. A connection that proves it
+// belongs (the instructor's cookie, or a resume token valid for that
+// session) skips the guard: it is not guessing, and a class's reconnects
+// must not be refused because someone on the same network mistyped.
+func (h *Hub) lookupHello(c *client, hi hello) (*actor, error) {
+	if a, ok := h.actorByCode(hi.Session); ok {
+		if c.instructor && hi.Role != RoleStudent && hi.Role != "" {
+			return a, nil
+		}
+		if hi.Token != "" {
+			if _, valid := h.auth.CheckParticipantToken(a.id, hi.Token); valid {
+				return a, nil
+			}
+		}
+	}
+	return h.LookupFrom(c.remoteAddr, hi.Session)
 }

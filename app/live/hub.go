@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/big"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,6 +53,9 @@ type Config struct {
 	// hours): a session the instructor forgot to end would otherwise
 	// keep its quiz out of practice (see SourceLive) for good.
 	IdleEnd time.Duration
+	// LobbyIdleEnd ends a session still in its lobby, with nobody in it
+	// and nothing connected to it, after that long (default 30 minutes).
+	LobbyIdleEnd time.Duration
 	// PingEvery and ReadTimeout are the WebSocket heartbeat (defaults 10 s
 	// and 35 s): a connection that sends nothing, not even a pong, for
 	// ReadTimeout is dead and closed.
@@ -75,8 +79,10 @@ type Hub struct {
 	// endedLinger: see Config.EndedLinger.
 	endedLinger time.Duration
 	// idleEnd: see Config.IdleEnd.
-	idleEnd   time.Duration
-	heartbeat struct{ every, timeout time.Duration }
+	idleEnd time.Duration
+	// lobbyIdleEnd: see Config.LobbyIdleEnd.
+	lobbyIdleEnd time.Duration
+	heartbeat    struct{ every, timeout time.Duration }
 	// readWithGoroutines: see Config.ReadWithGoroutines.
 	readWithGoroutines bool
 
@@ -132,6 +138,7 @@ func NewHub(cfg Config) *Hub {
 	if h.idleEnd <= 0 {
 		h.idleEnd = 4 * time.Hour
 	}
+	h.lobbyIdleEnd = cmp.Or(cfg.LobbyIdleEnd, 30*time.Minute)
 	if h.endedLinger <= 0 {
 		h.endedLinger = 10 * time.Minute
 	}
@@ -363,17 +370,90 @@ func randomHex(n int) string {
 }
 
 // SourceLive reports whether a session hosted from source (the Setup's
-// Source, e.g. "quiz:tcp-udp") is running and not over: while it is, that
-// quiz's answers must not be handed out anywhere else.
+// Source, e.g. "quiz:tcp-udp") is being played live: a question is open,
+// or students are in it. While it is, that quiz's answers must not be
+// handed out anywhere else; a session still waiting for its class does
+// not lock its quiz.
 func (h *Hub) SourceLive(source string) bool {
+	return h.PlayingSources()[source]
+}
+
+// PlayingSources is the set of sources (see SourceLive) being played live
+// now, for lists that mark them.
+func (h *Hub) PlayingSources() map[string]bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	out := map[string]bool{}
 	for _, a := range h.byID {
-		if a.setup.Source == source && !a.over.Load() {
-			return true
+		if a.setup.Source != "" && a.playing.Load() && !a.over.Load() {
+			out[a.setup.Source] = true
 		}
 	}
-	return false
+	return out
+}
+
+// RunningSession is a session that has not ended, as the instructor's
+// list shows it.
+type RunningSession struct {
+	SessionInfo
+	Players int `json:"players"` // in the session, kicked ones excluded
+}
+
+// Running lists the sessions that have not ended, newest first.
+func (h *Hub) Running(ctx context.Context) ([]RunningSession, error) {
+	h.mu.Lock()
+	actors := make([]*actor, 0, len(h.byID))
+	for _, a := range h.byID {
+		actors = append(actors, a)
+	}
+	h.mu.Unlock()
+	var out []RunningSession
+	for _, a := range actors {
+		var rs RunningSession
+		if err := a.do(ctx, func(a *actor) { rs = RunningSession{SessionInfo: a.info(), Players: a.sess.Active()} }); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			continue // retired meanwhile
+		}
+		if rs.State != string(session.Ended) {
+			out = append(out, rs)
+		}
+	}
+	slices.SortFunc(out, func(x, y RunningSession) int { return y.CreatedAt.Compare(x.CreatedAt) })
+	return out, nil
+}
+
+// End ends a running session as the instructor's end command would, for
+// the instructor's list: phones see the podium, and the end is stored.
+// Ending one that has already ended does nothing; ErrNoSession if it is
+// not running.
+func (h *Hub) End(ctx context.Context, id string) error {
+	a, ok := h.actorByID(id)
+	if !ok {
+		return ErrNoSession
+	}
+	h.mu.Lock()
+	runCtx := h.ctx
+	h.mu.Unlock()
+	var err error
+	if doErr := a.do(ctx, func(a *actor) {
+		if a.sess.State() == session.Ended {
+			return
+		}
+		now := a.hub.now()
+		var res applied
+		if res, err = apply(a.sess, "end", nil, now); err == nil {
+			a.hub.log.Info("session ended from the list", "session", a.id)
+			a.commitOwn(runCtx, "end", now, res.events)
+		}
+	}); doErr != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return ErrNoSession // retired meanwhile
+	}
+	return err
 }
 
 // retire forgets an ended session's actor: its join code is free again and
@@ -503,7 +583,7 @@ func (h *Hub) receive(c *client, env Envelope) error {
 		if hi.Protocol != ProtocolVersion {
 			return protocolErr("bad_protocol", "this server speaks protocol %d", ProtocolVersion)
 		}
-		a, err := h.LookupFrom(c.remoteAddr, hi.Session)
+		a, err := h.lookupHello(c, hi)
 		if errors.Is(err, ErrTooManyAttempts) {
 			return protocolErr("too_many_attempts", "%v", err)
 		}

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -87,6 +88,7 @@ func TestIdleSessionAfterARestart(t *testing.T) {
 	th := idleHub(t, dir, &c)
 	info := createFromQuiz(t, th)
 	host := th.host(t, info.Code)
+	th.student(t, info.Code, "ada") // a class in it: not a forgotten lobby
 	c.advance(3 * time.Hour)
 	mustOK(t, host, "lock", nil)
 	th.stop()
@@ -100,5 +102,65 @@ func TestIdleSessionAfterARestart(t *testing.T) {
 	awaitPracticeable(t, th)
 	if kinds := th.storedKinds(t, info.ID); !slices.Contains(kinds, "end") {
 		t.Errorf("stored commands %v, want an end", kinds)
+	}
+}
+
+// onActor runs f on a running session's actor and returns its answer.
+func onActor(t *testing.T, th *testHub, id string, f func(*actor) bool) bool {
+	t.Helper()
+	a, ok := th.hub.actorByID(id)
+	if !ok {
+		return false
+	}
+	var got bool
+	if err := a.do(context.Background(), func(a *actor) { got = f(a) }); err != nil {
+		return false
+	}
+	return got
+}
+
+// A session left in its lobby with nobody in it and nothing connected ends
+// after LobbyIdleEnd; one with a screen still open does not. A lobby with
+// nobody in it does not lock its quiz's practice; a student in it does.
+func TestForgottenLobbyEnds(t *testing.T) {
+	var c clock
+	th := idleHub(t, t.TempDir(), &c)
+	info := createFromQuiz(t, th)
+	if th.hub.SourceLive("quiz:idle") {
+		t.Error("an empty lobby locks its quiz's practice")
+	}
+	host := th.host(t, info.Code)
+	c.advance(31 * time.Minute)
+	seen := c.now()
+	// Once an idleness check has seen the dashboard connected, 31 minutes on:
+	waitFor(t, func() bool {
+		return onActor(t, th, info.ID, func(a *actor) bool { return !a.lastPresent.Before(seen) })
+	})
+	if rs, _ := th.hub.Running(context.Background()); len(rs) != 1 || rs[0].ID != info.ID || rs[0].Players != 0 || rs[0].State != string(session.Lobby) {
+		t.Fatalf("running sessions with the dashboard open: %+v", rs)
+	}
+	host.conn.Close()
+	waitFor(t, func() bool { return onActor(t, th, info.ID, func(a *actor) bool { return len(a.hosts) == 0 }) })
+	c.advance(31 * time.Minute)
+	waitFor(t, func() bool {
+		rs, _ := th.hub.Running(context.Background())
+		return len(rs) == 0
+	})
+	if kinds := th.storedKinds(t, info.ID); !slices.Contains(kinds, "end") {
+		t.Errorf("stored commands %v, want an end", kinds)
+	}
+
+	other := createFromQuiz(t, th)
+	th.student(t, other.Code, "ada")
+	waitFor(t, func() bool { return th.hub.SourceLive("quiz:idle") })
+	if err := th.hub.End(context.Background(), other.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rs, _ := th.hub.Running(context.Background()); len(rs) != 0 {
+		t.Errorf("after End, still running: %+v", rs)
+	}
+	awaitPracticeable(t, th)
+	if err := th.hub.End(context.Background(), "nope"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("End of an unknown session: %v", err)
 	}
 }

@@ -5,15 +5,20 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
 
 // Long polling carries the same envelopes where a WebSocket cannot be
-// opened. A channel is one "connection": if a poll fails, the client
-// abandons the channel and opens a new one with hello and its last seq,
-// exactly as it would reconnect a WebSocket, so nothing sent on a dead
-// poll is lost.
+// opened. A channel is one "connection". Its delivery is at least once: a
+// response can be lost after the server wrote it (the connection reset on
+// the way, and the browser, or Go's HTTP client, quietly sends the GET
+// again), so each GET says with ack how many messages of the channel the
+// client has received, and the server keeps what it handed out until a
+// later GET confirms it, sending it again to a GET that does not. A
+// client whose poll fails for good opens a new channel with hello and its
+// last seq, exactly as it would reconnect a WebSocket.
 const (
 	pollWait     = 25 * time.Second // how long a GET waits for something to say
 	pollIdle     = 60 * time.Second // a channel with no GET for this long is closed
@@ -28,6 +33,11 @@ type pollChan struct {
 	polling  bool
 	limiter  interface{ Allow() bool }
 	strikes  int
+	// handedOut counts the messages GETs have returned on this channel;
+	// unconfirmed are the last of them, which no GET has confirmed yet
+	// (see ServePoll). Guarded by mu.
+	handedOut   uint64
+	unconfirmed []*outMsg
 }
 
 type pollRegistry struct {
@@ -111,13 +121,17 @@ func (h *Hub) ServePollOpen(w http.ResponseWriter, r *http.Request) {
 	h.track(c)
 	cid := randomHex(16)
 	h.polls.mu.Lock()
-	h.polls.chans[cid] = &pollChan{c: c, lastSeen: time.Now(), limiter: newFloodLimiter()}
+	h.polls.chans[cid] = &pollChan{c: c, lastSeen: time.Now(), limiter: floodLimit(c.instructor)}
 	h.polls.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"cid": cid})
 }
 
-// ServePoll handles GET /live/poll?cid=…: it returns the waiting
-// envelopes as a JSON array, waiting up to pollWait for the first.
+// ServePoll handles GET /live/poll?cid=…&ack=N: it returns the waiting
+// envelopes as a JSON array, waiting up to pollWait for the first. N is
+// how many messages the client has received on this channel so far; the
+// array then holds the messages after the Nth, those handed out before but
+// not confirmed first, so the client's next N is N plus the array's
+// length. Without ack (an older client) each message is handed out once.
 func (h *Hub) ServePoll(w http.ResponseWriter, r *http.Request) {
 	pc, ok := h.polls.get(r.URL.Query().Get("cid"))
 	if !ok || pc.c.closed() {
@@ -130,8 +144,19 @@ func (h *Hub) ServePoll(w http.ResponseWriter, r *http.Request) {
 		pollError(w, http.StatusConflict, "busy", "another poll is open on this channel")
 		return
 	}
+	confirming := r.URL.Query().Has("ack")
+	var msgs []*outMsg
+	if confirming {
+		var ok bool
+		if msgs, ok = pc.confirm(r.URL.Query().Get("ack")); !ok {
+			pc.mu.Unlock()
+			pollError(w, http.StatusBadRequest, "bad_ack", "ack must count the messages received on this channel")
+			return
+		}
+	}
 	pc.polling = true
 	pc.mu.Unlock()
+	resent := len(msgs)
 	defer func() {
 		pc.mu.Lock()
 		pc.polling, pc.lastSeen = false, time.Now()
@@ -140,7 +165,7 @@ func (h *Hub) ServePoll(w http.ResponseWriter, r *http.Request) {
 
 	timer := time.NewTimer(pollWait)
 	defer timer.Stop()
-	msgs := pc.c.take(nil, pollMaxBatch)
+	msgs = pc.c.take(msgs, pollMaxBatch-len(msgs))
 wait:
 	for len(msgs) == 0 {
 		select {
@@ -154,6 +179,12 @@ wait:
 			return
 		}
 	}
+	pc.mu.Lock()
+	pc.handedOut += uint64(len(msgs) - resent)
+	if confirming {
+		pc.unconfirmed = msgs // kept until the next GET confirms them
+	}
+	pc.mu.Unlock()
 	batch := make([]json.RawMessage, len(msgs))
 	for i, m := range msgs {
 		batch[i] = m.data
@@ -163,6 +194,21 @@ wait:
 		return
 	}
 	writeJSON(w, http.StatusOK, batch)
+}
+
+// confirm forgets the handed-out messages the client says it received
+// (ack counts them from the channel's start) and returns the rest, to be
+// sent again. False if ack is not a count the channel can have reached.
+// The caller holds pc.mu.
+func (pc *pollChan) confirm(ack string) ([]*outMsg, bool) {
+	n, err := strconv.ParseUint(ack, 10, 64)
+	first := pc.handedOut - uint64(len(pc.unconfirmed)) // the count before the oldest kept
+	if err != nil || n < first || n > pc.handedOut {
+		return nil, false
+	}
+	rest := pc.unconfirmed[n-first:]
+	pc.unconfirmed = nil
+	return append(make([]*outMsg, 0, len(rest)), rest...), true
 }
 
 // ServePollSend handles POST /live/send?cid=…: one envelope or an array.
@@ -195,7 +241,7 @@ func (h *Hub) ServePollSend(w http.ResponseWriter, r *http.Request) {
 	pc.lastSeen = time.Now()
 	for _, f := range frames {
 		if !pc.limiter.Allow() {
-			pc.c.sendNow("error", "", 0, protocolErr("flood", "too many messages; slow down"))
+			floodError(pc.c, f)
 			pc.strikes++
 		} else if err := h.handleFrame(pc.c, f); err != nil {
 			pc.strikes++

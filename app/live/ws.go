@@ -176,7 +176,7 @@ func (h *Hub) serveConn(conn *websocket.Conn, c *client) {
 // ended. All of it is in place before the hub knows of the connection,
 // since stopping the hub may close it at once.
 func (h *Hub) openConn(nc net.Conn, c *client, p *readPoller) *wsConn {
-	r := &wsConn{h: h, c: c, limiter: newFloodLimiter()}
+	r := &wsConn{h: h, c: c, limiter: floodLimit(c.instructor)}
 	r.lastRead.Store(time.Now().UnixNano())
 	r.w = newConnWriter(nc, c, h.flushers.of(c.id), h.metrics.socketFull)
 	c.wake = r.w.wake

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gobwas/ws"
 )
@@ -40,11 +41,15 @@ func (r *wsConn) deliver(text bool, data []byte) string {
 	c := r.c
 	switch {
 	case !r.limiter.Allow():
-		c.sendNow("error", "", 0, protocolErr("flood", "too many messages; slow down"))
+		floodError(c, data)
 		r.strikes++
 	case !text:
 		c.sendNow("error", "", 0, protocolErr("bad_frame", "send JSON text frames"))
 		r.strikes++
+	case !utf8.Valid(data):
+		// RFC 6455, section 8.1: a text message that is not UTF-8
+		// fails the connection.
+		return reasonBadUTF8
 	default:
 		if err := r.h.handleFrame(c, data); err != nil {
 			r.strikes++

@@ -14,7 +14,8 @@ import (
 // Both ways of reading a WebSocket (read pollers, and a goroutine per
 // connection where there is no epoll) must speak the same protocol:
 // fragmented messages joined, a ping answered with a pong, bad frames
-// refused, an oversized message and a close frame ending the connection.
+// refused, an oversized message, a close frame and a text message that is
+// not UTF-8 ending the connection.
 func TestBothReadPathsSpeakWebSocket(t *testing.T) {
 	for _, goroutines := range []bool{false, true} {
 		t.Run(fmt.Sprintf("goroutines=%v", goroutines), func(t *testing.T) {
@@ -72,6 +73,20 @@ func TestBothReadPathsSpeakWebSocket(t *testing.T) {
 				if _, err := other.next(); err != nil {
 					if !websocket.IsCloseError(err, websocket.CloseGoingAway) {
 						t.Errorf("after a close frame: %v, want the server's close frame", err)
+					}
+					break
+				}
+			}
+
+			// A text message that is not UTF-8 fails the connection
+			// with 1007 (RFC 6455, section 8.1), even after a hello.
+			bad := th.dial(t, false)
+			bad.hello(info.Code, RoleStudent, "")
+			_ = bad.conn.WriteMessage(websocket.TextMessage, []byte("{\"type\":\"pong\",\"data\":{\"t\":\"\xff\xfe\"}}"))
+			for {
+				if _, err := bad.next(); err != nil {
+					if !websocket.IsCloseError(err, websocket.CloseInvalidFramePayloadData) {
+						t.Errorf("after invalid UTF-8: %v, want close 1007", err)
 					}
 					break
 				}

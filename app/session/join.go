@@ -17,7 +17,8 @@ const maxNicknameInput = 1024
 
 // Join adds a player and returns their ID: "p1", "p2", ... in join order,
 // so that a replay gives the same IDs. The nickname is cleaned (see
-// cleanNickname) and must be unique in the session, ignoring case; kicked
+// cleanNickname) and must not look like another in the session (see
+// nicknameKey: case, compatibility forms and look-alike letters); kicked
 // players keep theirs. Refused when Locked, when the session has started and
 // late joins are off, and once it has ended.
 //
@@ -36,7 +37,7 @@ func (s *Session) Join(nickname string, now time.Time) (string, []Event, error) 
 	if err != nil {
 		return "", nil, err
 	}
-	key := foldNickname(nick)
+	key := nicknameKey(nick)
 	if _, taken := s.byNick[key]; taken {
 		return "", nil, ErrNicknameTaken
 	}

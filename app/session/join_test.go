@@ -50,6 +50,9 @@ func TestCleanNickname(t *testing.T) {
 	}
 }
 
+// Nicknames must not look alike: case, invisible characters, other
+// scripts' look-alike letters and compatibility forms do not make a new
+// name.
 func TestJoinUniqueIgnoringCase(t *testing.T) {
 	tests := []struct {
 		first, second string
@@ -63,6 +66,20 @@ func TestJoinUniqueIgnoringCase(t *testing.T) {
 		{"ΣΑΣ", "σας", ErrNicknameTaken},
 		{"ann", "anne", nil},
 		{"ann", "ann2", nil},
+		// Look-alikes from other scripts and compatibility forms.
+		{"ann", "аnn", ErrNicknameTaken},   // Cyrillic а
+		{"Olga", "Оlga", ErrNicknameTaken}, // Cyrillic О
+		{"paco", "расо", ErrNicknameTaken}, // all four Cyrillic
+		{"Kate", "Καte", ErrNicknameTaken}, // Greek Κ and α
+		{"nico", "niρo", nil},              // ρ is no c
+		{"ann", "ａｎｎ", ErrNicknameTaken},   // fullwidth
+		{"ann", "𝐚𝐧𝐧", ErrNicknameTaken},   // mathematical bold
+		{"bill", "biII", ErrNicknameTaken},
+		{"bill", "bi11", ErrNicknameTaken},
+		{"leo", "le0", ErrNicknameTaken},
+		{"ann", "ánn", nil}, // an accent is seen
+		{"Дима", "Дима", ErrNicknameTaken},
+		{"Дима", "Дина", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.first+"/"+tt.second, func(t *testing.T) {

@@ -163,6 +163,10 @@ func (s *Session) Participants() []Participant {
 	return out
 }
 
+// Active is how many participants are in the session, kicked ones
+// excluded.
+func (s *Session) Active() int { return s.active }
+
 // Participant returns one participant by ID.
 func (s *Session) Participant(id string) (Participant, bool) {
 	p, ok := s.byID[id]

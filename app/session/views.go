@@ -95,6 +95,18 @@ func (s *Session) HostView() HostView {
 	return v
 }
 
+// PresenterView is the host's snapshot as the projector may show it: until
+// the current round is revealed it holds neither the answer key nor how
+// many answers are right, which would give the key away to a class
+// looking at the screen.
+func (s *Session) PresenterView() HostView {
+	v := s.HostView()
+	if q := v.Question; q != nil && !q.Revealed {
+		q.Key, q.Right = quiz.Key{}, 0
+	}
+	return v
+}
+
 // ParticipantView is everything a participant's phone needs to redraw
 // itself after a reconnect or a late join. It holds the answer key only once
 // the current round is revealed.

@@ -199,3 +199,27 @@ func TestAccessors(t *testing.T) {
 		t.Errorf("Participants = %+v", ps)
 	}
 }
+
+// The projector's snapshot is the host's without the key and the count of
+// right answers, until the round is revealed; the host's keeps both.
+func TestPresenterViewHidesTheKeyUntilTheReveal(t *testing.T) {
+	s := newTest(t, "ann", "bob")
+	must(t)(s.AskNext(t0))
+	q, _ := s.CurrentQuestion()
+	right := q.Key().Correct
+	mustAnswer(t, s, "p1", "c1", choose(right...), at(sec))
+	pv := s.PresenterView()
+	if pv.Question == nil || len(pv.Question.Key.Correct) != 0 || pv.Question.Right != 0 || pv.Question.Key.ExplanationHTML != "" {
+		t.Fatalf("presenter view before the reveal = %+v", pv.Question)
+	}
+	if pv.Question.Answered != 1 || pv.Question.QuestionID != q.ID {
+		t.Errorf("presenter view lost what it may show: %+v", pv.Question)
+	}
+	if hv := s.HostView(); len(hv.Question.Key.Correct) == 0 || hv.Question.Right != 1 {
+		t.Errorf("host view = %+v, want the key and one right answer", hv.Question)
+	}
+	must(t)(s.Reveal(at(2 * sec)))
+	if pv := s.PresenterView(); !reflect.DeepEqual(pv.Question.Key.Correct, right) || pv.Question.Right != 1 {
+		t.Errorf("presenter view after the reveal = %+v", pv.Question)
+	}
+}

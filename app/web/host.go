@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 
@@ -20,7 +21,7 @@ import (
 // hostPage is the data of /host.
 type hostPage struct {
 	Layout     layout
-	Running    []live.SessionInfo
+	Running    []live.RunningSession
 	Past       []live.SessionInfo
 	Quizzes    []*quiz.Quiz
 	Notes      []noteChoice
@@ -82,9 +83,10 @@ func (s *Server) renderHostPage(c echo.Context, status int, form newSessionForm,
 	for _, info := range sessions {
 		if info.State == string(session.Ended) {
 			page.Past = append(page.Past, info)
-		} else {
-			page.Running = append(page.Running, info)
 		}
+	}
+	if page.Running, err = s.hub.Running(c.Request().Context()); err != nil {
+		return err
 	}
 	for _, n := range snap.Notes.Notes {
 		if n.Err == nil && len(n.QA) > 0 {
@@ -111,4 +113,16 @@ func (s *Server) handleHostCreate(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/host/sessions/"+info.ID)
+}
+
+// handleHostEnd is POST /host/sessions/{id}/end: the End button of the
+// running sessions' list ends that session, as its dashboard would.
+func (s *Server) handleHostEnd(c echo.Context) error {
+	switch err := s.hub.End(c.Request().Context(), c.Param("id")); {
+	case errors.Is(err, live.ErrNoSession):
+		return notFound("There is no running session with that id.")
+	case err != nil:
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/host")
 }

@@ -14,10 +14,17 @@ import (
 
 type practiceListPage struct {
 	Layout    layout
-	Authored  []*quiz.Quiz
-	Generated []*quiz.Quiz
+	Authored  []practiceCard
+	Generated []practiceCard
 	Errors    []*quiz.ParseError
 	BadFiles  int // distinct files among Errors
+}
+
+// practiceCard is a quiz in the list; Live when a class is playing it
+// right now, which keeps it out of practice until the class is over.
+type practiceCard struct {
+	*quiz.Quiz
+	Live bool
 }
 
 type practiceQuizPage struct {
@@ -40,11 +47,13 @@ func (s *Server) handlePractice(c echo.Context) error {
 		Layout: layout{Title: "Practice quizzes", Section: "practice"},
 		Errors: set.Errors,
 	}
+	playing := s.hub.PlayingSources()
 	for _, z := range set.Quizzes {
+		card := practiceCard{Quiz: z, Live: playing["quiz:"+z.ID]}
 		if z.Generated {
-			page.Generated = append(page.Generated, z)
+			page.Generated = append(page.Generated, card)
 		} else {
-			page.Authored = append(page.Authored, z)
+			page.Authored = append(page.Authored, card)
 		}
 	}
 	files := map[string]bool{}

@@ -392,11 +392,19 @@ func TestQuizCheckRefusedWhileLive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var created struct{ Code string }
+	_ = json.NewDecoder(res.Body).Decode(&created)
 	res.Body.Close()
 	if res.StatusCode != http.StatusCreated {
 		t.Fatalf("create live session = %d", res.StatusCode)
 	}
+	if got := check(); got != http.StatusOK {
+		t.Errorf("check while the session waits for its class = %d, want 200", got)
+	}
+	if s, code := hostDialStudent(t, &hostEnv{ts: ts}, created.Code, "ada"); s == nil {
+		t.Fatalf("join refused: %s", code)
+	}
 	if got := check(); got != http.StatusConflict {
-		t.Errorf("check while the quiz is live = %d, want 409", got)
+		t.Errorf("check while the quiz is played live = %d, want 409", got)
 	}
 }

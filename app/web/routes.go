@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	e.POST("/host/signout", s.handleHostSignOut)
 	e.POST("/host/key", s.handleHostChangeKey, s.instructorAPI)
 	e.POST("/host/sessions", s.handleHostCreate, s.instructorAPI)
+	e.POST("/host/sessions/:id/end", s.handleHostEnd, s.instructorAPI)
 	e.GET("/host/sessions/:id", s.handleHostSession, s.instructorPage)
 	e.GET("/host/sessions/:id/present", s.handlePresent, s.instructorPage)
 	e.GET("/host/sessions/:id/qr.png", s.handleHostQR, s.instructorAPI)

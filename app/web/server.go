@@ -4,7 +4,9 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -33,6 +35,9 @@ type Deps struct {
 	// InstructorKeys changes the instructor key from /host; nil when the
 	// teacher gave the key, which then cannot be changed here.
 	InstructorKeys InstructorKeyChanger
+	// BodyTimeout is how long a request's body may take to arrive
+	// (default 15 s); see limitBodyTime.
+	BodyTimeout time.Duration
 }
 
 // Server is the HTTP face of netstudy.
@@ -50,6 +55,8 @@ type Server struct {
 	assets    *assets
 	cache     pageCache
 	remoteIP  echo.IPExtractor
+	// bodyTimeout: see Deps.BodyTimeout.
+	bodyTimeout time.Duration
 }
 
 // New checks the templates and assets and wires every route. A template
@@ -79,6 +86,8 @@ func New(d Deps) (*Server, error) {
 		log:       d.Log,
 		pages:     pg,
 		assets:    as,
+
+		bodyTimeout: cmp.Or(d.BodyTimeout, defaultBodyTimeout),
 	}
 	// Classrooms have no trusted proxy: take the address from the
 	// connection, never from a header a client can forge.
@@ -102,8 +111,49 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.hub.ServeWebSocket(w, r)
 		return
 	}
+	s.limitBodyTime(w, r)
 	if s.serveFromCache(w, r) {
 		return
 	}
 	s.echo.ServeHTTP(w, r)
+}
+
+// defaultBodyTimeout is how long a request body may take to arrive. The
+// bodies here are small (an answer, a form, a typed question): a phone on
+// a poor network sends one in well under a second.
+const defaultBodyTimeout = 15 * time.Second
+
+// limitBodyTime gives a request that has a body bodyTimeout to send it
+// all: a client that trickles one in, a byte now and then, would
+// otherwise hold its connection and handler for good (the server only
+// cuts slow headers). The deadline is lifted once the body has been read
+// to its end, so a handler that takes its time answering is not cut; a
+// body left unread keeps it, so that discarding the rest is cut too. A
+// request without a body gets no deadline: a long poll waits, and a
+// WebSocket is read by the hub with deadlines of its own.
+func (s *Server) limitBodyTime(w http.ResponseWriter, r *http.Request) {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
+		return
+	}
+	rc := http.NewResponseController(w)
+	if err := rc.SetReadDeadline(time.Now().Add(s.bodyTimeout)); err != nil {
+		return // a writer that cannot (a test recorder): nothing holds a socket
+	}
+	r.Body = &deadlineBody{ReadCloser: r.Body, lift: func() { _ = rc.SetReadDeadline(time.Time{}) }}
+}
+
+// deadlineBody lifts its request's read deadline once read to the end.
+type deadlineBody struct {
+	io.ReadCloser
+	lift   func()
+	lifted bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && !b.lifted {
+		b.lifted = true
+		b.lift()
+	}
+	return n, err
 }

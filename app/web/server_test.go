@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -36,6 +37,8 @@ type testServerConfig struct {
 	Wrap func(http.Handler) http.Handler
 	// Log, if set, receives the server's log.
 	Log *slog.Logger
+	// BodyTimeout, if set, is the server's Deps.BodyTimeout.
+	BodyTimeout time.Duration
 }
 
 // startTestServer serves the whole server on a real loopback port and
@@ -96,6 +99,8 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 		Templates: templates.FS,
 		Static:    static.FS,
 		Log:       log,
+
+		BodyTimeout: cfg.BodyTimeout,
 	})
 	if err != nil {
 		t.Fatal(err)

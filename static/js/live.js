@@ -9,9 +9,14 @@
 export const PROTOCOL = 1;
 
 const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 15000;
+// Short, so that phones are back within seconds of a server restart.
+const BACKOFF_MAX_MS = 5000;
 const WS_FAILURES_BEFORE_POLLING = 2;
+// While on long polling, a WebSocket is tried again soon, then less and
+// less often, up to this.
 const UPGRADE_PROBE_MS = 30000;
+const FIRST_PROBE_MS = 2000;
+const HEALTH_TIMEOUT_MS = 3000;
 
 function randomId() {
   const b = new Uint8Array(9);
@@ -65,6 +70,7 @@ export class LiveClient extends EventTarget {
     this.conn = null; // the current connection: {send(env), close()}
     this.connId = 0;
     this.probeTimer = null;
+    this.probeMs = 0; // the next upgrade probe's wait; 0: upgradeProbeMs
   }
 
   start() {
@@ -140,6 +146,9 @@ export class LiveClient extends EventTarget {
         else cmd.reject(env.data.error || { code: "unknown", message: "refused" });
         return;
       }
+      case "error":
+        if (env.id && this.outbox.has(env.id)) this.commandError(env.id, env.data || {});
+        break; // and heard by the page, as every error
       case "snapshot":
         this.lastSeq = env.seq;
         this.emit("snapshot", env.data, env.seq);
@@ -152,15 +161,50 @@ export class LiveClient extends EventTarget {
     this.emit(env.type, env.data, env.seq);
   }
 
+  // An error that names one of our commands: refused as part of a flood,
+  // it goes again a moment later (only an ack settles a command); refused
+  // for what it is, it fails.
+  commandError(id, err) {
+    const cmd = this.outbox.get(id);
+    if (err.code !== "flood") {
+      this.outbox.delete(id);
+      cmd.reject(err);
+      return;
+    }
+    clearTimeout(cmd.retry);
+    cmd.retry = setTimeout(() => {
+      if (this.outbox.has(id) && this.conn && this.conn.ready) this.conn.send({ type: cmd.type, id, data: cmd.data });
+    }, 1000 + Math.random() * 1000);
+  }
+
   onLost(opened) {
     if (this.conn) this.conn.ready = false;
     if (this.stopped) return;
-    if (this.transport === "websocket" && !opened) {
-      this.wsFailures++;
-      if (this.wsFailures >= WS_FAILURES_BEFORE_POLLING) this.transport = "polling";
-    }
     this.attempt++;
     this.status("reconnecting");
+    if (this.transport === "websocket" && !opened) {
+      // A WebSocket that would not open counts against WebSockets only if
+      // the server answers plain HTTP meanwhile: a server that is down (a
+      // restart) is not a network that blocks WebSockets, and must not
+      // send the class to slow network mode.
+      const id = this.connId;
+      serverAnswers().then((up) => {
+        if (this.stopped || id !== this.connId) return;
+        if (up && ++this.wsFailures >= WS_FAILURES_BEFORE_POLLING) {
+          this.transport = "polling";
+          this.probeMs = Math.min(FIRST_PROBE_MS, this.upgradeProbeMs);
+        }
+        this.retryLater();
+      });
+      return;
+    }
+    // A long-polling channel lost (a restart, say): once back, try a
+    // WebSocket again soon.
+    if (this.transport === "polling") this.probeMs = Math.min(FIRST_PROBE_MS, this.upgradeProbeMs);
+    this.retryLater();
+  }
+
+  retryLater() {
     // Full jitter: thirty phones that lost the same Wi-Fi come back spread out.
     const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** Math.min(this.attempt, 10));
     const delay = this.attempt === 1 ? Math.random() * BACKOFF_BASE_MS : Math.random() * cap;
@@ -172,6 +216,8 @@ export class LiveClient extends EventTarget {
   // it does, move over to it.
   scheduleUpgradeProbe() {
     clearTimeout(this.probeTimer);
+    const wait = this.probeMs || this.upgradeProbeMs;
+    this.probeMs = Math.min(wait * 2, this.upgradeProbeMs);
     this.probeTimer = setTimeout(() => {
       if (this.stopped || this.transport !== "polling") return;
       const probe = new WebSocket(wsURL());
@@ -180,12 +226,28 @@ export class LiveClient extends EventTarget {
         if (this.stopped || this.transport !== "polling") return;
         this.transport = "websocket";
         this.wsFailures = 0;
+        this.probeMs = 0;
         const old = this.conn;
         this.connect();
         if (old) old.close();
       };
       probe.onerror = () => this.scheduleUpgradeProbe();
-    }, this.upgradeProbeMs);
+    }, wait);
+  }
+}
+
+// serverAnswers resolves to whether the server answers a plain HTTP
+// request, within a few seconds.
+async function serverAnswers() {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), HEALTH_TIMEOUT_MS);
+  try {
+    const res = await fetch("/healthz", { cache: "no-store", signal: ctl.signal });
+    return res.ok;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -222,6 +284,9 @@ function openWebSocket(h) {
 function openPolling(h) {
   let closed = false;
   let cid = "";
+  // How many messages this channel has delivered: each poll says so, and
+  // the server sends again whatever a lost response carried.
+  let received = 0;
   const queue = [];
   let sending = false;
   const conn = {
@@ -266,7 +331,7 @@ function openPolling(h) {
     while (!closed) {
       let batch;
       try {
-        const res = await fetch(`/live/poll?cid=${encodeURIComponent(cid)}`, { cache: "no-store" });
+        const res = await fetch(`/live/poll?cid=${encodeURIComponent(cid)}&ack=${received}`, { cache: "no-store" });
         if (!res.ok) throw new Error(`poll ${res.status}`);
         batch = await res.json();
       } catch {
@@ -274,6 +339,7 @@ function openPolling(h) {
         return;
       }
       if (closed) return;
+      received += batch.length;
       for (const env of batch) h.message(env);
     }
   }
