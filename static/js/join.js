@@ -782,6 +782,18 @@ function tick() {
 
 el.form.addEventListener("submit", onJoinSubmit);
 
+// The quiz screen has no site navigation, so that a stray tap cannot end
+// a student's game: leaving takes this button, then a confirmation.
+function showLeave(open) {
+  const toggle = $("leave");
+  toggle.setAttribute("aria-expanded", String(open));
+  $("leave-box").hidden = !open;
+  if (open) $("leave-go").focus();
+  else toggle.focus();
+}
+$("leave").addEventListener("click", () => showLeave($("leave-box").hidden));
+$("leave-stay").addEventListener("click", () => showLeave(false));
+
 // Leaving the page closes the connection on purpose: no reconnection
 // attempt from a page being unloaded. Coming back from the back-forward
 // cache resumes where it was.
