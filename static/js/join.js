@@ -263,6 +263,7 @@ function onServerError(e) {
 function showJoinForm() {
   el.play.hidden = true;
   el.joinView.hidden = false;
+  markAppScreen();
   if (game.code && !el.code.value) el.code.value = game.code;
 }
 
@@ -475,7 +476,14 @@ function showPanel(name) {
   }
 }
 
+// While playing, the page is an app screen: live.css hides the site's
+// navigation, which comes back with the end of the quiz or a removal.
+function markAppScreen() {
+  document.body.classList.toggle("app-screen", !el.play.hidden && !game.kicked && game.state !== "ended");
+}
+
 function render() {
+  markAppScreen();
   renderMe();
   if (game.kicked) return showPanel("kicked");
   if (game.state === "ended") return renderEnded();
