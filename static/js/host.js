@@ -484,7 +484,8 @@ class Dashboard {
   renderState() {
     const badge = $("state");
     badge.dataset.state = this.state;
-    badge.textContent = this.welcomed || this.stopped ? STATE_TEXT[this.state] || this.state : "Connecting…";
+    // Until the welcome, the server's words for the state stay.
+    if (this.welcomed || this.stopped) badge.textContent = STATE_TEXT[this.state] || this.state;
     const left = Math.max(0, this.total - this.asked);
     $("progress-text").textContent = this.welcomed
       ? `${plural(this.asked, "question", "questions")} asked of ${this.total}; ${left} left in the list.`
