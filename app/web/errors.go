@@ -42,7 +42,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		_ = c.NoContent(status)
 		return
 	}
-	page := errorPage{Layout: layout{Title: http.StatusText(status)}, Status: status, Message: msg}
+	page := errorPage{Layout: layout{Title: http.StatusText(status), Description: errorDescription(status, msg)}, Status: status, Message: msg}
 	if err := s.render(c, status, "error", page); err != nil {
 		s.log.Error("render error page", "err", err)
 		_ = c.String(status, msg)

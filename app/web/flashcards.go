@@ -17,7 +17,7 @@ type flashcardsPage struct {
 
 func (s *Server) handleFlashcards(c echo.Context) error {
 	return s.renderOK(c, "flashcards", flashcardsPage{
-		Layout:   layout{Title: "Flashcards", Section: "flashcards", Scripts: []string{"js/flashcards.js"}},
+		Layout:   layout{Title: "Flashcards", Description: "Review the flashcards of the class notes with spaced repetition: the cards you find hard come back sooner.", Section: "flashcards", Scripts: []string{"js/flashcards.js"}},
 		Notes:    s.catalog.Current().Notes.Notes,
 		Selected: c.QueryParam("note"),
 	})

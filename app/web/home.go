@@ -18,7 +18,7 @@ func (s *Server) handleHome(c echo.Context) error {
 	snap := s.catalog.Current()
 	lib := snap.Notes
 	return s.renderContentPage(c, snap.Version, "home", homePage{
-		Layout:  layout{Title: "Home", Section: "home", Scripts: []string{"js/home.js"}},
+		Layout:  layout{Title: "Home", Description: "The networking notes of the class, to read and search, with their vocabulary, flashcards, practice quizzes and live quizzes.", Section: "home", Scripts: []string{"js/home.js"}},
 		Notes:   lib.Notes,
 		Terms:   len(lib.Glossary),
 		Quizzes: snap.Quizzes.Quizzes,

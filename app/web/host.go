@@ -74,7 +74,7 @@ func (s *Server) renderHostPage(c echo.Context, status int, form newSessionForm,
 	}
 	snap := s.catalog.Current()
 	page := hostPage{
-		Layout:     layout{Title: "Live quizzes", Section: "host", Scripts: []string{"js/host.js"}},
+		Layout:     layout{Title: "Live quizzes", Description: "Run a live quiz for the class: pick a quiz, show the join code and follow the answers as they come in.", Section: "host", Scripts: []string{"js/host.js"}},
 		Quizzes:    snap.Quizzes.Quizzes,
 		TimeLimits: timeLimitOptions(),
 		Form:       form,

@@ -106,7 +106,7 @@ func (s *Server) setInstructorCookie(c echo.Context) {
 func (s *Server) signInForm(c echo.Context, status int, next, msg string) error {
 	noStore(c)
 	return s.render(c, status, "host_signin", hostSignInPage{
-		Layout: layout{Title: "Instructor sign-in", Section: "host"},
+		Layout: layout{Title: "Instructor sign-in", Description: "Sign in as the instructor to run live quizzes for the class.", Section: "host"},
 		Next:   safeNext(next),
 		Error:  msg,
 	})

@@ -334,8 +334,16 @@ func TestHostBrowserRunsASession(t *testing.T) {
 	)
 	bob.expect("kicked")
 
-	// A question typed on the spot, with extra time for ada.
+	// A question typed on the spot, with extra time for ada. Its form
+	// is folded away until opened.
+	var typedOpen bool
+	host.Eval(t, `document.getElementById("typed").open`, &typedOpen)
+	if typedOpen {
+		t.Error(`"Ask a question of your own" is unfolded before the teacher opens it`)
+	}
 	host.Run(t,
+		chromedp.Click("#typed > summary", chromedp.ByQuery),
+		chromedp.WaitVisible("#t-prompt", chromedp.ByID),
 		chromedp.SetValue("#t-prompt", "Is UDP reliable?", chromedp.ByID),
 		chromedp.SetValue("#t-choice-0", "Yes", chromedp.ByID),
 		chromedp.SetValue("#t-choice-1", "No", chromedp.ByID),
@@ -395,4 +403,68 @@ func TestHostBrowserSignOutEverywhere(t *testing.T) {
 		chromedp.WaitVisible("#key", chromedp.ByID), // the sign-in form
 	)
 	signIn(laptop)
+}
+
+// TestHostBrowserDashboardFitsALaptop runs a class of thirty from a
+// 1366 × 768 laptop: while a question is open, and after its reveal, the
+// count, the live histogram, who has answered and the next / close /
+// reveal buttons are all on the first screen, with no scrolling.
+func TestHostBrowserDashboardFitsALaptop(t *testing.T) {
+	e := newHostEnvOf(t, projectorContent(), "")
+	b := browsertest.New(t)
+	host, _, code := hostOpenSessionOf(t, e, b, projectorQuizID)
+	host.Run(t, chromedp.EmulateViewport(1366, 768))
+	names := []string{"ada", "Bob", "carl_w", "Dina M", "eve", "Frank", "gus", "Hana K.", "ivan", "Jo",
+		"kim", "Lou", "Maya R", "nico", "Olu", "Priya", "quinn", "Rafa", "Sam", "Tomás",
+		"uma", "Vic", "Wen", "Xavi", "Yara", "Zoé", "Ali B", "Ben", "Chloé", "AdaLovelaceAndCharlesBab"}
+	var students []*hostStudent
+	for _, n := range names {
+		s, refused := hostDialStudent(t, e, code, n)
+		if s == nil {
+			t.Fatalf("%s refused: %s", n, refused)
+		}
+		students = append(students, s)
+	}
+	host.Run(t,
+		browsertest.WaitJS(`document.querySelectorAll('#students-body tr[data-status="connected"]').length === 30`),
+		chromedp.Click("#ask-next", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_open"`),
+	)
+	// Two thirds answer: the rest are still thinking.
+	for i, s := range students[:20] {
+		s.answer([][]string{{"a", "b", "c"}, {"a", "d"}, {"b"}}[i%3]...)
+	}
+	host.Run(t, browsertest.WaitJS(hostText("#answered")+`.startsWith("20 of 30") && `+
+		`document.querySelectorAll('#who-answered li[data-answered="yes"]').length === 20 && `+
+		`document.querySelectorAll('#who-answered li[data-answered="no"]').length === 10 && `+
+		`document.querySelectorAll("#histograms .hist-row").length === 5`))
+	var thinking string
+	host.Eval(t, `document.querySelector('#who-answered li[data-answered="no"]').textContent`, &thinking)
+	if !strings.Contains(thinking, "thinking") {
+		t.Errorf("a student still thinking reads %q, want words saying so besides the mark", thinking)
+	}
+	var typedOpen bool
+	host.Eval(t, `document.getElementById("typed").open`, &typedOpen)
+	if typedOpen {
+		t.Error(`"Ask a question of your own" is unfolded while a question runs`)
+	}
+	onScreen := []string{"#answered", "#histograms", "#who-answered li", "#ask-next", "#close", "#reveal", "#timer"}
+	var off []string
+	host.Eval(t, offFirstScreen(onScreen...), &off)
+	if len(off) > 0 {
+		t.Errorf("at 1366 × 768 with a question open, not on the first screen: %v", off)
+	}
+
+	// After the close and the reveal, with its explanation.
+	host.Run(t,
+		chromedp.Click("#close", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("state").dataset.state === "question_closed"`),
+		chromedp.Click("#reveal", chromedp.ByID),
+		browsertest.WaitJS(hostVisible("reveal-box")+` && document.querySelectorAll("#histograms .hist-row.correct").length === 3`),
+	)
+	host.Eval(t, offFirstScreen("#answered", "#histograms", "#who-answered li", "#ask-next", "#reveal", "#right-count"), &off)
+	if len(off) > 0 {
+		t.Errorf("at 1366 × 768 after the reveal, not on the first screen: %v", off)
+	}
+	host.AssertClean(t)
 }

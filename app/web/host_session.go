@@ -37,7 +37,7 @@ func (s *Server) sessionPage(c echo.Context, title, script string) (hostSessionP
 	}
 	base, loopback := s.joinBase(c.Request())
 	return hostSessionPage{
-		Layout:       layout{Title: title + ": " + info.Title, Section: "host", Scripts: []string{script}},
+		Layout:       layout{Title: title + ": " + info.Title, Description: sessionDescription(title, info.Title), Section: "host", Scripts: []string{script}},
 		Info:         info,
 		JoinBase:     base,
 		JoinURL:      joinURL(base, info.Code),

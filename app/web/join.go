@@ -57,7 +57,7 @@ func cleanJoinCode(raw string) string {
 
 func (s *Server) handleJoin(c echo.Context) error {
 	p := joinPage{
-		Layout:      layout{Title: "Join a quiz", Section: "join", Scripts: []string{"js/join.js"}},
+		Layout:      layout{Title: "Join a quiz", Description: "Join the live quiz on the classroom screen: type the code it shows and a nickname.", Section: "join", Scripts: []string{"js/join.js"}},
 		MaxNickname: session.MaxNickname,
 	}
 	if raw := c.QueryParam("code"); raw != "" {

@@ -1,16 +1,20 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"netstudy/app/browsertest"
 	"netstudy/app/live"
+	"netstudy/app/quiz"
 )
 
 // The student's page in a real browser, while the instructor drives the
@@ -324,4 +328,85 @@ func TestStudentBrowserLateJoinHiddenPromptKicked(t *testing.T) {
 		browsertest.WaitJS(`!document.getElementById("join-view").hidden && document.getElementById("play").hidden && `+
 			`document.getElementById("code").value === `+jsString(info.Code)),
 	)
+}
+
+// stVisibleLinks is a JavaScript expression: the text of every link a
+// finger could reach on the screen (the skip link waits off screen).
+const stVisibleLinks = `[...document.querySelectorAll("a[href]")].filter((a) => {
+	const r = a.getBoundingClientRect();
+	return r.width > 0 && r.height > 0 && r.right > 0 && r.bottom > 0 && r.left < innerWidth;
+}).map((a) => a.textContent.trim())`
+
+// TestStudentBrowserPhoneQuizScreen plays on a 360 × 640 phone: the quiz
+// screen is an app screen, with no site navigation one tap from leaving
+// the game, and a question of four two-line choices shows them all and
+// the Submit button without scrolling. Leaving takes an explicit control
+// and a confirmation; after the end the site's navigation comes back.
+func TestStudentBrowserPhoneQuizScreen(t *testing.T) {
+	e := newStEnv(t, nil)
+	info, err := e.hub.Create(context.Background(), live.Setup{Title: "Phones", Options: stOptions(), Questions: []quiz.Question{{
+		ID: "q1", Kind: quiz.Multiple, Prompt: "Which of these usually run over UDP?", PromptHTML: "Which of these usually run over UDP?",
+		Points: 100, TimeLimit: 120 * time.Second, Choices: []quiz.Choice{
+			{ID: "a", Text: "An ordinary DNS lookup for a name", HTML: "An ordinary DNS lookup for a name", Correct: true},
+			{ID: "b", Text: "The audio and video of a video call", HTML: "The audio and video of a video call", Correct: true},
+			{ID: "c", Text: "Position updates in an online game", HTML: "Position updates in an online game", Correct: true},
+			{ID: "d", Text: "Downloading a web page over HTTP/1.1", HTML: "Downloading a web page over HTTP/1.1"},
+		}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := e.host(t, info.Code)
+	p := browsertest.New(t).NewPage(t)
+	p.Run(t,
+		chromedp.EmulateViewport(360, 640, chromedp.EmulateMobile),
+		chromedp.Navigate(e.ts.URL+"/join?code="+info.Code),
+	)
+	stJoin(t, p, "ada")
+	p.Run(t, browsertest.WaitJS(stText("waiting-title")+`.includes("in!")`))
+	var links []string
+	p.Eval(t, stVisibleLinks, &links)
+	if len(links) > 0 {
+		t.Errorf("while waiting for the first question, the phone shows links out of the game: %q", links)
+	}
+
+	host.do("ask_next", nil)
+	p.Run(t, browsertest.WaitJS(stQuestionShown))
+	p.Eval(t, stVisibleLinks, &links)
+	if len(links) > 0 {
+		t.Errorf("during a question, the phone shows links out of the game: %q", links)
+	}
+	// Each choice's text takes two lines, as a real question's do.
+	var lines []int
+	p.Eval(t, `[...document.querySelectorAll("#q-choices .choice-text")].map((e) =>
+		Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)))`, &lines)
+	if len(lines) != 4 {
+		t.Fatalf("%d choices shown, want 4", len(lines))
+	}
+	for i, n := range lines {
+		if n != 2 {
+			t.Errorf("choice %d takes %d lines at 360 px, want 2 (the test's premise)", i+1, n)
+		}
+	}
+	var off []string
+	p.Eval(t, offFirstScreen("#q-title", "#q-choices .choice", "#q-submit"), &off)
+	if len(off) > 0 {
+		t.Errorf("at 360 × 640, not on the first screen: %v", off)
+	}
+
+	// Leaving asks first; staying puts everything back.
+	p.Run(t,
+		chromedp.Click("#leave", chromedp.ByID),
+		browsertest.WaitJS(`!document.getElementById("leave-box").hidden && document.activeElement.id === "leave-go"`),
+		chromedp.Click("#leave-stay", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("leave-box").hidden && document.activeElement.id === "leave"`),
+	)
+
+	// After the end, the site's navigation is back.
+	host.do("end", nil)
+	p.Run(t, browsertest.WaitJS(`!document.getElementById("ended").hidden`))
+	p.Eval(t, stVisibleLinks, &links)
+	if !slices.Contains(links, "Back to the notes") || !slices.ContainsFunc(links, func(s string) bool { return strings.Contains(s, "netstudy") }) {
+		t.Errorf("after the end, the links on the phone are %q, want the site's navigation and \"Back to the notes\"", links)
+	}
+	p.AssertClean(t)
 }

@@ -235,7 +235,7 @@ func (s *Server) handleLayers(c echo.Context) error {
 	q := c.QueryParams()
 	list := layers.Scenarios()
 	page := layersPage{
-		Layout:    layout{Title: "Layers", Section: "layers", Scripts: []string{"js/layers.js"}},
+		Layout:    layout{Title: "Layers", Description: "Follow a packet down and up the OSI and TCP/IP layers, step by step, with every header field and byte.", Section: "layers", Scripts: []string{"js/layers.js"}},
 		Scenarios: list,
 		Selected:  list[0],
 		Invalid:   map[string]bool{},

@@ -18,7 +18,7 @@ func (s *Server) handleNote(c echo.Context) error {
 		return notFound("There is no note called “" + c.Param("slug") + "”.")
 	}
 	return s.renderContentPage(c, snap.Version, "note", notePage{
-		Layout: layout{Title: n.Title, Section: "notes", Scripts: []string{"js/note.js"}},
+		Layout: layout{Title: n.Title, Description: noteDescription(n), Section: "notes", Scripts: []string{"js/note.js"}},
 		Note:   n,
 	})
 }

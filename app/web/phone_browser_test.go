@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -159,4 +160,33 @@ func assertReadableCharts(t *testing.T, p *browsertest.Page, what string) {
 			return
 		}
 	}
+}
+
+// offFirstScreen is a JavaScript expression: the selectors among sels
+// that match nothing, or match an element that is not wholly on the
+// first screen (scrolled to the top) or is covered there by another.
+func offFirstScreen(sels ...string) string {
+	list, _ := json.Marshal(sels)
+	return `(() => {
+		window.scrollTo(0, 0);
+		const off = [];
+		for (const sel of ` + string(list) + `) {
+			const els = [...document.querySelectorAll(sel)];
+			if (els.length === 0) off.push(sel + " (missing)");
+			for (const el of els) {
+				const r = el.getBoundingClientRect();
+				if (r.width === 0 || r.height === 0 || r.top < 0 || r.left < 0 ||
+					r.bottom > window.innerHeight || r.right > window.innerWidth) {
+					off.push(sel + " (off screen)");
+					break;
+				}
+				const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+				if (!hit || !(el.contains(hit) || hit.contains(el))) {
+					off.push(sel + " (covered)");
+					break;
+				}
+			}
+		}
+		return off;
+	})()`
 }

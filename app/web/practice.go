@@ -44,7 +44,7 @@ type practiceQuestion struct {
 func (s *Server) handlePractice(c echo.Context) error {
 	set := s.catalog.Current().Quizzes
 	page := practiceListPage{
-		Layout: layout{Title: "Practice quizzes", Section: "practice"},
+		Layout: layout{Title: "Practice quizzes", Description: "Practice quizzes on the class notes, with feedback and an explanation for every answer, to take as often as you like.", Section: "practice"},
 		Errors: set.Errors,
 	}
 	playing := s.hub.PlayingSources()
@@ -71,7 +71,7 @@ func (s *Server) handlePracticeQuiz(c echo.Context) error {
 	}
 	pz := z.Public()
 	page := practiceQuizPage{
-		Layout:    layout{Title: pz.Title, Section: "practice", Scripts: []string{"js/practice.js"}},
+		Layout:    layout{Title: pz.Title, Description: practiceDescription(pz), Section: "practice", Scripts: []string{"js/practice.js"}},
 		Quiz:      pz,
 		Questions: make([]practiceQuestion, len(pz.Questions)),
 	}

@@ -15,9 +15,12 @@ import (
 
 // layout is the part of every page's data that the shared layout reads.
 type layout struct {
-	Title   string // the page's own title; the site name is added
-	Section string // which navigation entry is current
-	Scripts []string
+	Title string // the page's own title; the site name is added
+	// Description is the page's meta description: a sentence saying what
+	// the page offers, shown under its title in search results.
+	Description string
+	Section     string // which navigation entry is current
+	Scripts     []string
 }
 
 // pages holds one template set per page, each the layout plus the page.

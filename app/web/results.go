@@ -104,7 +104,7 @@ func (s *Server) handleResults(c echo.Context) error {
 		return err
 	}
 	p := resultsPage{
-		Layout:  layout{Title: "Results: " + rep.Info.Title, Section: "host", Scripts: []string{"js/results.js"}},
+		Layout:  layout{Title: "Results: " + rep.Info.Title, Description: "The results of the live quiz “" + rep.Info.Title + "”: every question's answers and the final standings.", Section: "host", Scripts: []string{"js/results.js"}},
 		Info:    rep.Info,
 		Created: rep.Results.CreatedAt.Local().Format("Monday 2 January 2006, 15:04"),
 		Ended:   rep.Results.State == session.Ended,

@@ -23,7 +23,7 @@ func (s *Server) handleVocabulary(c echo.Context) error {
 	snap := s.catalog.Current()
 	lib := snap.Notes
 	return s.renderContentPage(c, snap.Version, "vocabulary", vocabularyPage{
-		Layout:  layout{Title: "Vocabulary", Section: "vocabulary", Scripts: []string{"js/vocabulary.js"}},
+		Layout:  layout{Title: "Vocabulary", Description: "Every networking term of the class notes with its definition, to filter by name or letter.", Section: "vocabulary", Scripts: []string{"js/vocabulary.js"}},
 		Letters: groupByLetter(lib.Glossary),
 		Count:   len(lib.Glossary),
 	})

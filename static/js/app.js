@@ -19,7 +19,7 @@ function show() {
 }
 
 if (button) {
-  button.hidden = false;
+  button.classList.add("ready");
   show();
   button.addEventListener("click", () => {
     const next = isDark() ? "light" : "dark";

@@ -484,7 +484,8 @@ class Dashboard {
   renderState() {
     const badge = $("state");
     badge.dataset.state = this.state;
-    badge.textContent = this.welcomed || this.stopped ? STATE_TEXT[this.state] || this.state : "Connecting…";
+    // Until the welcome, the server's words for the state stay.
+    if (this.welcomed || this.stopped) badge.textContent = STATE_TEXT[this.state] || this.state;
     const left = Math.max(0, this.total - this.asked);
     $("progress-text").textContent = this.welcomed
       ? `${plural(this.asked, "question", "questions")} asked of ${this.total}; ${left} left in the list.`
@@ -522,6 +523,7 @@ class Dashboard {
     const q = this.q;
     $("no-question").hidden = !!q;
     $("question").hidden = !q;
+    $("run-question").hidden = !q;
     if (!q) return;
     const o = q.opened;
     const pq = o.question || {};
@@ -567,6 +569,7 @@ class Dashboard {
     // The dashboard's rounds stack (its column is narrow): full-width charts.
     renderRounds($("histograms"), pq, q.histograms, key, { width: 640 });
     $("reveal-box").hidden = !q.revealed;
+    $("right-count").hidden = !q.revealed;
     if (q.revealed) {
       $("right-count").textContent = pq.kind === "poll"
         ? "A poll: no right or wrong answer."
@@ -659,10 +662,40 @@ class Dashboard {
       if (kick.dataset.armed !== "1") kick.textContent = p.kicked ? "Removed" : "Remove";
       kick.setAttribute("aria-label", kick.dataset.armed === "1" ? `Confirm: remove ${p.nickname}` : `Remove ${p.nickname} from the session`);
     }
+    this.renderWhoAnswered(list);
     const inSession = list.filter((p) => !p.kicked);
     const connected = inSession.filter((p) => p.connected).length;
     $("student-count").textContent = list.length ? `(${inSession.length} in, ${connected} connected)` : "";
     $("no-students").hidden = list.length > 0;
+  }
+
+  // One small chip a student, beside the run controls, so that who has
+  // answered shows at a glance for a class of thirty without the table.
+  renderWhoAnswered(list) {
+    const box = $("who-answered");
+    const q = this.q;
+    if (!q || !q.opened) {
+      box.replaceChildren();
+      return;
+    }
+    const chips = list.filter((p) => !p.kicked).map((p) => {
+      const did = !!(q.answeredBy && q.answeredBy.has(p.id));
+      const li = document.createElement("li");
+      li.dataset.answered = did ? "yes" : "no";
+      const mark = document.createElement("span");
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = did ? "✓" : "○";
+      const name = document.createElement("span");
+      name.className = "who-nick";
+      name.textContent = p.nickname || p.id;
+      // The mark is hidden from screen readers: the words say it instead.
+      const said = document.createElement("span");
+      said.className = "visually-hidden";
+      said.textContent = did ? ": answered" : q.open ? ": thinking" : ": no answer";
+      li.append(mark, " ", name, said);
+      return li;
+    });
+    box.replaceChildren(...chips);
   }
 
   renderLeaderboard() {

@@ -263,6 +263,7 @@ function onServerError(e) {
 function showJoinForm() {
   el.play.hidden = true;
   el.joinView.hidden = false;
+  markAppScreen();
   if (game.code && !el.code.value) el.code.value = game.code;
 }
 
@@ -475,7 +476,14 @@ function showPanel(name) {
   }
 }
 
+// While playing, the page is an app screen: live.css hides the site's
+// navigation, which comes back with the end of the quiz or a removal.
+function markAppScreen() {
+  document.body.classList.toggle("app-screen", !el.play.hidden && !game.kicked && game.state !== "ended");
+}
+
 function render() {
+  markAppScreen();
   renderMe();
   if (game.kicked) return showPanel("kicked");
   if (game.state === "ended") return renderEnded();
@@ -781,6 +789,18 @@ function tick() {
 // ---- start ---------------------------------------------------------------
 
 el.form.addEventListener("submit", onJoinSubmit);
+
+// The quiz screen has no site navigation, so that a stray tap cannot end
+// a student's game: leaving takes this button, then a confirmation.
+function showLeave(open) {
+  const toggle = $("leave");
+  toggle.setAttribute("aria-expanded", String(open));
+  $("leave-box").hidden = !open;
+  if (open) $("leave-go").focus();
+  else toggle.focus();
+}
+$("leave").addEventListener("click", () => showLeave($("leave-box").hidden));
+$("leave-stay").addEventListener("click", () => showLeave(false));
 
 // Leaving the page closes the connection on purpose: no reconnection
 // attempt from a page being unloaded. Coming back from the back-forward
