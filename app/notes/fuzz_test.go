@@ -79,7 +79,7 @@ func checkNoteInvariants(t *testing.T, n *Note) {
 		if why := unsafeHTML(string(v.DefinitionHTML)); why != "" {
 			t.Fatalf("unsafe definition (%s): %s", why, v.DefinitionHTML)
 		}
-		if !strings.HasPrefix(v.ID, "term-") || len(v.ID) == len("term-") || v.Term == "" || v.Definition == "" {
+		if !strings.HasPrefix(v.ID, "term-") || len(v.ID) == len("term-") || v.Term == "" || v.DefinitionHTML == "" {
 			t.Fatalf("bad term %+v", v)
 		}
 	}
