@@ -142,14 +142,23 @@ func TestGlossaryLinks(t *testing.T) {
 		"**TCP:** A <reliable> \"stream\" & more.\n\n" +
 		"**Réseau:** Network.\n\n" +
 		"**amp:** Amplifier.\n\n" +
-		"**C++:** A language.\n"
+		"**C++:** A language.\n\n" +
+		"**Proxy:** A go-between.\n\n" +
+		"**Address:** Where a host is.\n\n" +
+		"**DNS (Domain Name System):** Names to addresses.\n\n" +
+		"**Wireless Socket (WS):** Not a real thing.\n"
 	tests := []struct {
 		name  string
 		body  string
 		links []string // linked text, in order
 	}{
 		{"first use only, any case", "tcp and TCP and Tcp.", []string{"tcp"}},
-		{"whole words only", "Sockets, websocket, xTCP, TCPs, TCP_2 and TCP2.", nil},
+		{"whole words, plurals and joined spellings", "Sockets, websocket, xTCP, TCPs, TCP_2 and TCP2.", []string{"Sockets", "websocket", "TCPs"}},
+		{"not inside a longer word", "xTCP, TCP_2, TCP2, Socketsx and webs.", nil},
+		{"hyphenated", "A web-socket is open.", []string{"web-socket"}},
+		{"plural in es and ies", "Two proxies and three addresses.", []string{"proxies", "addresses"}},
+		{"abbreviation in parentheses, in capitals only", "The ws field, then WS, then Domain Name System.", []string{"WS", "Domain Name System"}},
+		{"the term without its abbreviation", "A domain name system.", []string{"domain name system"}},
 		{"longest term wins", "Socket.io uses a Socket.", []string{"Socket.io", "Socket"}},
 		{"a longer term is not split later", "Socket.io, then Socket.io again, then a socket.", []string{"Socket.io", "socket"}},
 		{"multi-word term, any spacing", "A web   socket is full duplex.", []string{"web   socket"}},
