@@ -72,14 +72,14 @@ func (s *questionScanner) block(b, next ast.Node) {
 		s.close()
 		return
 	case *ast.List:
-		if (s.open == nil || s.open.level == 0 || listHasHeadingQuestion(src, b)) && s.list(b) {
+		// Inside a heading's answer, a list is part of the answer unless
+		// it is plainly a list of questions.
+		if (s.open == nil || s.open.level == 0 || s.allQuestions(b)) && s.list(b) {
 			return
 		}
 	case *ast.Paragraph:
-		if s.open == nil || s.open.level == 0 {
-			if s.paragraph(b, next) {
-				return
-			}
+		if s.paragraph(b, next, s.open == nil || s.open.level == 0) {
+			return
 		}
 	case *ast.ThematicBreak:
 		if s.open != nil && s.open.level == 0 {
@@ -160,8 +160,11 @@ func (s *questionScanner) itemQuestion(item ast.Node) *question {
 	return nil
 }
 
-// paragraph starts a question at a paragraph, when it asks one.
-func (s *questionScanner) paragraph(p *ast.Paragraph, next ast.Node) bool {
+// paragraph starts a question at a paragraph, when it asks one. A plain
+// question answered by a block quote counts only outside a heading's
+// answer (quoting is how answers are written, and questions in them are
+// often rhetorical).
+func (s *questionScanner) paragraph(p *ast.Paragraph, next ast.Node, quoted bool) bool {
 	src := s.p.src
 	lines := splitLines(src, p)
 	if len(lines) == 0 {
@@ -175,7 +178,7 @@ func (s *questionScanner) paragraph(p *ast.Paragraph, next ast.Node) bool {
 		}
 		return true
 	}
-	if len(lines) == 1 && next != nil && next.Kind() == ast.KindBlockquote {
+	if quoted && len(lines) == 1 && next != nil && next.Kind() == ast.KindBlockquote {
 		if q, ok := questionText(normalizeSpace(inlineText(src, lines[0]...))); ok {
 			s.close()
 			s.open = &question{text: stripNumbering(q), anchor: p, onlyBQ: true}
@@ -250,6 +253,28 @@ func stripNumbering(q string) string {
 		return q[loc[1]:]
 	}
 	return q
+}
+
+// allQuestions reports whether every item of a list asks a question, or
+// one of them holds a heading that asks one.
+func (s *questionScanner) allQuestions(l *ast.List) bool {
+	if listHasHeadingQuestion(s.p.src, l) {
+		return true
+	}
+	for item := l.FirstChild(); item != nil; item = item.NextSibling() {
+		first := item.FirstChild()
+		if first == nil || first.Kind() != ast.KindParagraph && first.Kind() != ast.KindTextBlock {
+			return false
+		}
+		lines := splitLines(s.p.src, first)
+		if len(lines) == 0 {
+			return false
+		}
+		if _, ok := lineQuestion(s.p.src, lines[0], false); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // listHasHeadingQuestion reports whether a list item holds a heading that
