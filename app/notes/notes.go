@@ -16,6 +16,7 @@ package notes
 import (
 	"html/template"
 	"io/fs"
+	"log/slog"
 )
 
 // MaxNoteSize is the largest file Load accepts as a note. Class notes are a
@@ -118,4 +119,19 @@ func (l *Library) Errors() []*Note {
 // Err set.
 func Load(fsys fs.FS) *Library {
 	return load(fsys)
+}
+
+// LogProblems logs, at warning level, what the load could not place: each
+// note's problems (one record per note, so a bad file does not flood the
+// log) and the library's own. A note that failed is logged by its caller
+// with its error.
+func (l *Library) LogProblems(log *slog.Logger) {
+	for _, p := range l.Problems {
+		log.Warn("content problem", "problem", p)
+	}
+	for _, n := range l.Notes {
+		if n.Err == nil && len(n.Problems) > 0 {
+			log.Warn("note has problems", "path", n.Path, "count", len(n.Problems), "problems", n.Problems)
+		}
+	}
 }
