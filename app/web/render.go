@@ -17,7 +17,10 @@ import (
 type layout struct {
 	Title   string // the page's own title; the site name is added
 	Section string // which navigation entry is current
-	Scripts []string
+	// Description is the page's meta description, for search engines and
+	// link previews; empty leaves the tag out.
+	Description string
+	Scripts     []string
 }
 
 // pages holds one template set per page, each the layout plus the page.
