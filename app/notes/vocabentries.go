@@ -210,7 +210,7 @@ func (v *vocabReader) lineEntries(block ast.Node, lines [][]ast.Node) []*entry {
 			if next || len(lines) == 1 {
 				// "**Term**" on a line of its own, the definition below it
 				boldish = true
-				cur = &entry{term: term, at: line[0]}
+				cur = &entry{term: term, at: line[0], pieces: []defPiece{{}}}
 				out = append(out, cur)
 				continue
 			}
@@ -253,7 +253,9 @@ func (v *vocabReader) list(l *ast.List) {
 			group = group || v.hasEntries(x)
 		}
 		if group {
-			v.paragraph(first)
+			if _, ok := entryHead(v.src, lines[0], true); ok || len(lines) > 1 {
+				v.paragraph(first)
+			} // else a label such as "- Transport", over its entries
 			for _, x := range extra {
 				if nested, ok := x.(*ast.List); ok {
 					v.list(nested)
