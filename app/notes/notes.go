@@ -1,6 +1,16 @@
 // Package notes turns students' Markdown notes into pages and data: the
 // rendered HTML, a table of contents, the question/answer pairs and the
-// vocabulary. Rendering happens once per load, never per request.
+// vocabulary. Rendering happens once per load, never per request. It owns
+// the notes format: every shape of question, vocabulary section and entry
+// that students write, read from goldmark's AST (never from HTML), and
+// what could not be placed, kept as the note's Problems.
+//
+// Where things are: parse.go cleans the bytes and runs one file;
+// extract.go finds the title, contents, sections; questions.go and
+// answers.go the questions and their answers; vocabsection.go,
+// vocabentries.go and vocabtable.go the vocabulary; library.go and
+// gloss.go/termmatch.go the glossary across notes and its links;
+// rawhtml.go, safety.go and guard.go keep hostile input harmless.
 //
 // A load has two phases. Every file is parsed and its data extracted from
 // the goldmark AST; then the terms of every note are merged into one

@@ -35,9 +35,16 @@ func TestBrowserMixedNoteOnATouchScreen(t *testing.T) {
 		t.Skip("this Chromium does not report (hover: none) under touch emulation")
 	}
 	var hiddenAll bool
-	p.Run(t, chromedp.Evaluate(`[...document.querySelectorAll(".answer")].every(a => a.hidden)`, &hiddenAll))
+	var open string
+	p.Run(t,
+		chromedp.Evaluate(`[...document.querySelectorAll(".answer")].every(a => a.hidden)`, &hiddenAll),
+		chromedp.Evaluate(`document.querySelector("#what-is-a-room + .open-question").textContent`, &open),
+	)
 	if !hiddenAll {
 		t.Error("an answer shows before it was asked for")
+	}
+	if open != "No answer written yet." {
+		t.Errorf("the open question says %q", open)
 	}
 	// Show the answers, so the first glossary link is on screen.
 	p.Run(t,

@@ -21,7 +21,18 @@ if (content) {
   const ids = (content.dataset.questions || "").split(" ").filter(Boolean);
   ids.forEach((id) => {
     const answer = answers.get(id);
-    if (!answer) return;
+    if (!answer) {
+      // An open question: say so, in words, where the button would be.
+      const asked = document.getElementById(id);
+      if (asked && content.contains(asked)) {
+        const note = document.createElement("p");
+        note.className = "open-question";
+        note.textContent = "No answer written yet.";
+        if (asked.tagName === "LI") asked.append(note);
+        else asked.after(note);
+      }
+      return;
+    }
     answer.id = `answer-${questions.length + 1}`;
     const button = document.createElement("button");
     button.type = "button";
