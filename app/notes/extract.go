@@ -93,10 +93,20 @@ func extract(md goldmark.Markdown, p *parsedNote, fmTitle string, lines lineInde
 		n.QA = append(n.QA, qa)
 	}
 
-	// The page renders the title itself; a heading that opens the file
-	// with the same text would repeat it.
-	if titleHeading != nil && len(blocks) > 0 && blocks[0] == titleHeading {
-		p.doc.RemoveChild(p.doc, titleHeading)
+	// The page renders the title itself; the heading it came from would
+	// repeat it when it opens the file, or comes right after other
+	// headings only ("## Week 5" above "# Sockets").
+	if titleHeading != nil {
+		opens := true
+		for _, b := range blocks {
+			if b == titleHeading {
+				break
+			}
+			opens = opens && b.Kind() == ast.KindHeading
+		}
+		if opens {
+			p.doc.RemoveChild(p.doc, titleHeading)
+		}
 	}
 	return nil
 }
