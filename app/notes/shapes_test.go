@@ -110,3 +110,18 @@ func TestVocabularyEntryShapes(t *testing.T) {
 		})
 	}
 }
+
+// A section opened by a line has no level: it ends at the next heading,
+// rule or bold question, which are read as usual.
+func TestIntroSectionEnds(t *testing.T) {
+	n := parseOK(t, "# T\n\n**Vocabulary Terms**\n**TCP:** reliable\n\n**What is UDP?**\nA fast protocol.\n\nVocab:\n\nIP - addresses\n\n---\n\n**Why?**\n\nBecause.\n")
+	if got, want := terms(n), []string{"TCP", "IP"}; !slices.Equal(got, want) {
+		t.Errorf("terms = %q, want %q", got, want)
+	}
+	if got, want := questions(n), []string{"What is UDP?", "Why?"}; !slices.Equal(got, want) {
+		t.Errorf("questions = %q, want %q", got, want)
+	}
+	if len(n.Problems) != 0 {
+		t.Errorf("problems: %q", n.Problems)
+	}
+}

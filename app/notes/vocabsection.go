@@ -11,7 +11,7 @@ import (
 // "Key Terms:", "Document the following Vocabulary Terms"), or with a
 // line that is not a heading but says the same ("**Vocabulary Terms**").
 // It ends where a heading of its level or higher starts; one opened by a
-// line ends at the next heading of any level.
+// line ends at the next heading of any level, rule or bold question.
 
 // vocabNames are the words that name a vocabulary section; fillerWords may
 // stand around them. A name needs at least one of the first and nothing
@@ -76,6 +76,22 @@ func vocabularyIntro(src []byte, p *ast.Paragraph) bool {
 	return isVocabularyName(normalizeSpace(inlineText(src, lines[0]...)))
 }
 
+// endsIntroSection reports whether a block ends a vocabulary section that
+// a line opened: a heading, a rule, or a bold question, since such a
+// section has no heading level to end it.
+func endsIntroSection(src []byte, b ast.Node) bool {
+	switch b.Kind() {
+	case ast.KindHeading, ast.KindThematicBreak:
+		return true
+	case ast.KindParagraph:
+		if lines := splitLines(src, b); len(lines) > 0 {
+			_, q := lineQuestion(src, lines[0], true)
+			return q
+		}
+	}
+	return false
+}
+
 // vocabSection is one vocabulary section of a note.
 type vocabSection struct {
 	name  string     // the heading or intro line, for problems
@@ -101,7 +117,7 @@ func findVocabSections(src []byte, blocks []ast.Node, heads []section, ends []in
 		} else if p, ok := blocks[i].(*ast.Paragraph); ok && vocabularyIntro(src, p) {
 			end = len(blocks)
 			for j := i + 1; j < len(blocks); j++ {
-				if blocks[j].Kind() == ast.KindHeading {
+				if endsIntroSection(src, blocks[j]) {
 					end = j
 					break
 				}
