@@ -266,3 +266,31 @@ func TestConcurrentLoads(t *testing.T) {
 		}
 	}
 }
+
+// A term one note leaves undefined and another defines: the glossary
+// shows the definition, the tooltip too, and both notes link to it.
+func TestUndefinedTermDefinedElsewhere(t *testing.T) {
+	lib := Load(fstest.MapFS{
+		"a.md": file("# A\n\nThe window grows.\n\n## Vocabulary\n\n**Window:**\n"),
+		"b.md": file("# B\n\n## Vocabulary\n\n**window:** how much may be sent before an acknowledgement.\n"),
+		"c.md": file("# C\n\nA namespace.\n\n## Vocabulary\n\n**Namespace:**\n"),
+	})
+	if len(lib.Glossary) != 2 {
+		t.Fatalf("glossary = %+v", lib.Glossary)
+	}
+	ns, win := lib.Glossary[0], lib.Glossary[1]
+	if len(win.Definitions) != 1 || win.Definitions[0].NoteSlug != "b" {
+		t.Errorf("Window definitions = %+v, want only b's", win.Definitions)
+	}
+	if len(ns.Definitions) != 1 || ns.Definitions[0].DefinitionHTML != undefinedHTML {
+		t.Errorf("Namespace definitions = %+v, want one, undefined", ns.Definitions)
+	}
+	a, _ := lib.Note("a")
+	if !strings.Contains(string(a.HTML), `id="tip-1">how much may be sent`) {
+		t.Errorf("note a's tooltip lacks b's definition:\n%s", a.HTML)
+	}
+	c, _ := lib.Note("c")
+	if !strings.Contains(string(c.HTML), `id="tip-1">`+undefinedTip+`<`) {
+		t.Errorf("note c's tooltip does not say the term is undefined:\n%s", c.HTML)
+	}
+}
