@@ -65,6 +65,7 @@ func (c *Catalog) Reload() *Snapshot {
 			c.log.Warn("note not understood", "path", n.Path, "err", n.Err)
 		}
 	}
+	lib.LogProblems(c.log)
 	for _, e := range set.Errors {
 		c.log.Warn("quiz not understood", "err", e)
 	}

@@ -1,11 +1,7 @@
 package notes
 
 import (
-	"fmt"
-	"html/template"
-	"strings"
-	"unicode"
-	"unicode/utf8"
+	"slices"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -20,10 +16,11 @@ type section struct {
 	id   string
 }
 
-// extract reads a parsed note: title, table of contents, questions and
-// vocabulary. It looks at top-level blocks only: a section is a heading and
-// the blocks after it, up to the next heading of the same or a higher
-// level (a smaller or equal level number), so deeper headings belong to it.
+// extract reads a parsed note: title, table of contents, vocabulary and
+// questions. It looks at top-level blocks (and, for questions, into list
+// items): a section is a heading and the blocks after it, up to the next
+// heading of the same or a higher level (a smaller or equal level
+// number), so deeper headings belong to it.
 func extract(md goldmark.Markdown, p *parsedNote, fmTitle string, lines lineIndex) error {
 	n, src := p.note, p.src
 	var blocks []ast.Node
@@ -40,18 +37,7 @@ func extract(md goldmark.Markdown, p *parsedNote, fmTitle string, lines lineInde
 		}
 	}
 	ends := sectionEnds(heads, len(blocks))
-
-	var titleHeading *ast.Heading
-	if fmTitle != "" {
-		n.Title = fmTitle
-	} else {
-		for _, h := range heads {
-			if h.node.Level == 1 && h.text != "" {
-				n.Title, titleHeading = h.text, h.node
-				break
-			}
-		}
-	}
+	titleHeading := pickTitle(n, heads, fmTitle)
 
 	for _, h := range heads {
 		if h.node != titleHeading && h.node.Level >= 2 && h.node.Level <= 3 && h.text != "" {
@@ -60,61 +46,91 @@ func extract(md goldmark.Markdown, p *parsedNote, fmTitle string, lines lineInde
 	}
 
 	// Vocabulary first: its blocks are neither answers nor linked later.
+	sections, isVocab := findVocabSections(src, blocks, heads, ends)
 	p.vocab = map[ast.Node]bool{}
-	isVocab := make([]bool, len(blocks)) // a vocabulary heading or a block under one
-	seen := map[string]string{}          // fold key -> term, to catch duplicates
-	for k, h := range heads {
-		if isVocab[h.at] || !isVocabularyHeading(h.text) {
-			continue
+	for i, b := range blocks {
+		if isVocab[i] {
+			p.vocab[b] = true
 		}
-		isVocab[h.at] = true
-		var body []ast.Node
-		for i := h.at + 1; i < ends[k]; i++ {
-			isVocab[i] = true
-			p.vocab[blocks[i]] = true
-			body = append(body, blocks[i])
-		}
-		terms, problems, err := parseVocabulary(md, src, body, lines)
+	}
+	seen := map[string]int{} // fold key -> index in n.Vocabulary
+	for _, s := range sections {
+		terms, problems, err := parseVocabulary(md, src, s, lines)
 		if err != nil {
 			return err
 		}
 		n.Problems = append(n.Problems, problems...)
+		if len(terms) == 0 {
+			n.Problems = append(n.Problems, lines.where(s.at, "%q looks like a vocabulary section but no term entry was found in it", clip(s.name)))
+		}
 		for _, t := range terms {
 			key := foldKey(t.term.Term)
-			if first, dup := seen[key]; dup {
-				n.Problems = append(n.Problems, lines.where(t.node, "%q is defined twice (first as %q); the first definition is kept", t.term.Term, first))
+			if i, dup := seen[key]; dup {
+				n.Vocabulary[i] = mergeDefinitions(n.Vocabulary[i], t.term)
 				continue
 			}
-			seen[key] = t.term.Term
+			seen[key] = len(n.Vocabulary)
 			n.Vocabulary = append(n.Vocabulary, t.term)
 		}
 	}
 
-	for k, h := range heads {
-		if isVocab[h.at] || h.node == titleHeading {
-			continue
+	skip := slices.Clone(isVocab)
+	for i, b := range blocks {
+		if b == titleHeading {
+			skip[i] = true
 		}
-		q, ok := questionText(h.text)
-		if !ok {
-			continue
-		}
-		var answer []ast.Node
-		for i := h.at + 1; i < ends[k] && !isVocab[i]; i++ {
-			answer = append(answer, blocks[i])
-		}
-		qa, err := buildQA(md, src, h, q, answer)
+	}
+	qs := questionScanner{p: p}
+	qs.scan(blocks, skip)
+	for _, q := range qs.found {
+		qa, err := buildQA(md, p, q)
 		if err != nil {
 			return err
 		}
 		if qa.AnswerHTML == "" {
-			n.Problems = append(n.Problems, lines.where(h.node, "the question %q has no answer", q))
+			n.Problems = append(n.Problems, lines.where(q.anchor, "the question %q has no answer; it is listed as an open question", q.text))
 		}
 		n.QA = append(n.QA, qa)
 	}
 
-	// The page renders the title itself; an opening H1 would repeat it.
-	if titleHeading != nil && len(blocks) > 0 && blocks[0] == titleHeading {
-		p.doc.RemoveChild(p.doc, titleHeading)
+	// The page renders the title itself; the heading it came from would
+	// repeat it when it opens the file, or comes right after other
+	// headings only ("## Week 5" above "# Sockets").
+	if titleHeading != nil {
+		opens := true
+		for _, b := range blocks {
+			if b == titleHeading {
+				break
+			}
+			opens = opens && b.Kind() == ast.KindHeading
+		}
+		if opens {
+			p.doc.RemoveChild(p.doc, titleHeading)
+		}
+	}
+	return nil
+}
+
+// pickTitle sets the note's title: the front matter's, else the first H1
+// wherever it is, else the first heading that is neither a question nor a
+// vocabulary heading, else (already set) the file name. It returns the
+// heading used, if any.
+func pickTitle(n *Note, heads []section, fmTitle string) *ast.Heading {
+	if fmTitle != "" {
+		n.Title = fmTitle
+		return nil
+	}
+	for _, h := range heads {
+		if h.node.Level == 1 && h.text != "" {
+			n.Title = h.text
+			return h.node
+		}
+	}
+	for _, h := range heads {
+		if _, q := questionText(h.text); h.text != "" && !q && !isVocabularyHeading(h.text) {
+			n.Title = h.text
+			return h.node
+		}
 	}
 	return nil
 }
@@ -137,87 +153,4 @@ func sectionEnds(heads []section, blocks int) []int {
 		ends[k] = blocks
 	}
 	return ends
-}
-
-func buildQA(md goldmark.Markdown, src []byte, h section, q string, answer []ast.Node) (QA, error) {
-	qa := QA{ID: h.id, Question: q}
-	var texts []string
-	visible := false
-	for _, b := range answer {
-		if t := blockText(src, b); t != "" {
-			texts = append(texts, t)
-			visible = true
-		} else if hasImage(b) {
-			visible = true
-		}
-	}
-	if !visible {
-		// Nothing a reader would see (at most raw HTML, which is dropped).
-		return qa, nil
-	}
-	out, err := renderNodes(md, src, answer)
-	if err != nil {
-		return qa, fmt.Errorf("answer to %q: %w", q, err)
-	}
-	qa.AnswerHTML = template.HTML(out)
-	qa.AnswerText = strings.Join(texts, "\n\n")
-	return qa, nil
-}
-
-func hasImage(n ast.Node) bool {
-	found := false
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering && c.Kind() == ast.KindImage {
-			found = true
-			return ast.WalkStop, nil
-		}
-		return ast.WalkContinue, nil
-	})
-	return found
-}
-
-func headingID(h *ast.Heading) string {
-	v, ok := h.AttributeString("id")
-	if !ok {
-		return ""
-	}
-	switch v := v.(type) {
-	case []byte:
-		return string(v)
-	case string:
-		return v
-	}
-	return ""
-}
-
-// questionText reports whether a heading asks a question: its text ends
-// with a question mark once anything after it that is not a letter or a
-// digit is ignored (spaces, stray emphasis markers, "?!", "?)", an emoji).
-// It returns the text without trailing spaces and stray markers.
-func questionText(heading string) (string, bool) {
-	q := strings.TrimRightFunc(heading, func(r rune) bool {
-		return unicode.IsSpace(r) || strings.ContainsRune("*_~`", r)
-	})
-	core := strings.TrimRightFunc(q, func(r rune) bool {
-		return !isQuestionMark(r) && !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	last, _ := utf8.DecodeLastRuneInString(core)
-	return q, isQuestionMark(last)
-}
-
-// isQuestionMark accepts the full-width and Arabic question marks too.
-func isQuestionMark(r rune) bool {
-	return r == '?' || r == '？' || r == '؟'
-}
-
-// isVocabularyHeading reports whether a heading opens a vocabulary section:
-// one of the names students put over their word lists, in any case, with a
-// trailing colon or a leading emoji allowed.
-func isVocabularyHeading(text string) bool {
-	name := strings.TrimFunc(text, func(r rune) bool { return !unicode.IsLetter(r) })
-	switch strings.ToLower(normalizeSpace(name)) {
-	case "vocabulary", "vocab", "key terms", "terms", "glossary", "key vocabulary":
-		return true
-	}
-	return false
 }

@@ -25,6 +25,9 @@ func FuzzParse(f *testing.F) {
 		"```go {linenos=true}\nfunc main() {}\n```\n",
 		"Socket.io and a Socket, AT&amp;T \\*amp\\* [^1]\n\n[^1]: note",
 		"### Qu’est-ce que ? 🤔\n\n> quote\n\n1. a\n   - b\n",
+		"1. What?\nAnswer.\n2. #### Why?\n   Because.\n\n**How?**\nSo.\n\nWhen?\n\n> Now.\n\nA ____ blank.\n",
+		"## Vocabulary Terms\n\n**Socket**\nOne end.\n\n### ARP \nMaps.\n\n- Lease\n  - time\n\nPort: a number<br>TTL - hops\n\n**Window:**\n",
+		"Vocabulary | Defintion | Example\n--- | --- | ---\n**SMTP** | mail | `25`\n\n<div>text</div>\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -79,7 +82,7 @@ func checkNoteInvariants(t *testing.T, n *Note) {
 		if why := unsafeHTML(string(v.DefinitionHTML)); why != "" {
 			t.Fatalf("unsafe definition (%s): %s", why, v.DefinitionHTML)
 		}
-		if !strings.HasPrefix(v.ID, "term-") || len(v.ID) == len("term-") || v.Term == "" || v.Definition == "" {
+		if !strings.HasPrefix(v.ID, "term-") || len(v.ID) == len("term-") || v.Term == "" || v.DefinitionHTML == "" {
 			t.Fatalf("bad term %+v", v)
 		}
 	}

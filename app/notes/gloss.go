@@ -55,79 +55,6 @@ func isDecoration(r rune) bool {
 		unicode.Is(unicode.Variation_Selector, r) || (r >= 0x1F3FB && r <= 0x1F3FF)
 }
 
-// glossaryIndex finds glossary terms in text: a trie over the folded
-// runes of every term, so one scan finds the longest term at each place.
-type glossaryIndex struct {
-	root    *trieNode
-	entries []GlossaryEntry
-}
-
-type trieNode struct {
-	next  map[rune]*trieNode
-	entry int // index in entries of the term that ends here, or -1
-}
-
-func newGlossaryIndex(entries []GlossaryEntry) *glossaryIndex {
-	g := &glossaryIndex{root: &trieNode{entry: -1}, entries: entries}
-	for i, e := range entries {
-		key := foldKey(e.Term)
-		if strings.IndexFunc(key, isWordRune) < 0 {
-			continue // no letter or digit: nothing a reader would call a use of it
-		}
-		n := g.root
-		for _, r := range key {
-			next := n.next[r]
-			if next == nil {
-				if n.next == nil {
-					n.next = map[rune]*trieNode{}
-				}
-				next = &trieNode{entry: -1}
-				n.next[r] = next
-			}
-			n = next
-		}
-		if n != g.root && n.entry < 0 {
-			n.entry = i
-		}
-	}
-	return g
-}
-
-// match is one place where a term is used: source bytes [start, stop).
-type match struct {
-	start, stop int
-	entry       int
-}
-
-// longest returns the end (in s) and entry of the longest term that starts
-// at s[i] and ends on a word boundary, or entry -1. A run of white space in
-// the text matches the single space of a term.
-func (g *glossaryIndex) longest(s []byte, i int) (int, int) {
-	n, bestEnd, best := g.root, 0, -1
-	prevSpace := false
-	for j := i; j < len(s); {
-		r, size := utf8.DecodeRune(s[j:])
-		f := foldRune(r)
-		if f == ' ' && prevSpace {
-			j += size
-			continue
-		}
-		n = n.next[f]
-		if n == nil {
-			break
-		}
-		j += size
-		prevSpace = f == ' '
-		if n.entry >= 0 {
-			next, _ := utf8.DecodeRune(s[j:])
-			if j == len(s) || !(isLinkWordRune(r) && isLinkWordRune(next)) {
-				bestEnd, best = j, n.entry
-			}
-		}
-	}
-	return bestEnd, best
-}
-
 // find returns the glossary terms used in s, which starts at source offset
 // base. Scanning left to right and taking the longest term at each place
 // means "Socket.io" is one use of "Socket.io", never a use of "Socket".
@@ -273,9 +200,12 @@ func (g *glossaryIndex) linkRun(p *parsedNote, parent ast.Node, run []*ast.Text,
 			out = append(out, ast.NewTextSegment(text.NewSegment(pos, m.start)))
 		}
 		e := g.entries[m.entry]
-		gl := &glossLink{termID: e.ID, tipID: p.ids.numbered("tip")}
-		if len(e.Definitions) > 0 {
-			gl.tip = e.Definitions[0].Definition
+		gl := &glossLink{termID: e.ID, tipID: p.ids.numbered("tip"), tip: undefinedTip}
+		for _, d := range e.Definitions {
+			if d.Definition != "" {
+				gl.tip = d.Definition
+				break
+			}
 		}
 		gl.AppendChild(gl, ast.NewTextSegment(text.NewSegment(m.start, m.stop)))
 		out = append(out, gl)

@@ -63,7 +63,13 @@ func dumpNote(n *Note) string {
 
 func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
+	checkGoldenAt(t, filepath.Join("testdata", "golden", name), got)
+}
+
+// checkGoldenAt compares got with the file at path, or rewrites the file
+// with -update.
+func checkGoldenAt(t *testing.T, path, got string) {
+	t.Helper()
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

@@ -149,6 +149,14 @@ func buildGlossary(parsed []*parsedNote) []GlossaryEntry {
 			})
 		}
 	}
+	// A note that names a term without defining it adds nothing to the
+	// glossary when another note defines it.
+	for _, e := range byKey {
+		defined := slices.DeleteFunc(slices.Clone(e.Definitions), func(d SourcedDefinition) bool { return d.Definition == "" })
+		if len(defined) > 0 {
+			e.Definitions = defined
+		}
+	}
 	// Sort keys are computed once: stripping accents is not cheap.
 	type sortable struct {
 		entry      GlossaryEntry

@@ -142,14 +142,23 @@ func TestGlossaryLinks(t *testing.T) {
 		"**TCP:** A <reliable> \"stream\" & more.\n\n" +
 		"**Réseau:** Network.\n\n" +
 		"**amp:** Amplifier.\n\n" +
-		"**C++:** A language.\n"
+		"**C++:** A language.\n\n" +
+		"**Proxy:** A go-between.\n\n" +
+		"**Address:** Where a host is.\n\n" +
+		"**DNS (Domain Name System):** Names to addresses.\n\n" +
+		"**Wireless Socket (WS):** Not a real thing.\n"
 	tests := []struct {
 		name  string
 		body  string
 		links []string // linked text, in order
 	}{
 		{"first use only, any case", "tcp and TCP and Tcp.", []string{"tcp"}},
-		{"whole words only", "Sockets, websocket, xTCP, TCPs, TCP_2 and TCP2.", nil},
+		{"whole words, plurals and joined spellings", "Sockets, websocket, xTCP, TCPs, TCP_2 and TCP2.", []string{"Sockets", "websocket", "TCPs"}},
+		{"not inside a longer word", "xTCP, TCP_2, TCP2, Socketsx and webs.", nil},
+		{"hyphenated", "A web-socket is open.", []string{"web-socket"}},
+		{"plural in es and ies", "Two proxies and three addresses.", []string{"proxies", "addresses"}},
+		{"abbreviation in parentheses, in capitals only", "The ws field, then WS, then Domain Name System.", []string{"WS", "Domain Name System"}},
+		{"the term without its abbreviation", "A domain name system.", []string{"domain name system"}},
 		{"longest term wins", "Socket.io uses a Socket.", []string{"Socket.io", "Socket"}},
 		{"a longer term is not split later", "Socket.io, then Socket.io again, then a socket.", []string{"Socket.io", "socket"}},
 		{"multi-word term, any spacing", "A web   socket is full duplex.", []string{"web   socket"}},
@@ -255,5 +264,33 @@ func TestConcurrentLoads(t *testing.T) {
 				t.Errorf("concurrent load rendered %s differently", got.Notes[i].Slug)
 			}
 		}
+	}
+}
+
+// A term one note leaves undefined and another defines: the glossary
+// shows the definition, the tooltip too, and both notes link to it.
+func TestUndefinedTermDefinedElsewhere(t *testing.T) {
+	lib := Load(fstest.MapFS{
+		"a.md": file("# A\n\nThe window grows.\n\n## Vocabulary\n\n**Window:**\n"),
+		"b.md": file("# B\n\n## Vocabulary\n\n**window:** how much may be sent before an acknowledgement.\n"),
+		"c.md": file("# C\n\nA namespace.\n\n## Vocabulary\n\n**Namespace:**\n"),
+	})
+	if len(lib.Glossary) != 2 {
+		t.Fatalf("glossary = %+v", lib.Glossary)
+	}
+	ns, win := lib.Glossary[0], lib.Glossary[1]
+	if len(win.Definitions) != 1 || win.Definitions[0].NoteSlug != "b" {
+		t.Errorf("Window definitions = %+v, want only b's", win.Definitions)
+	}
+	if len(ns.Definitions) != 1 || ns.Definitions[0].DefinitionHTML != undefinedHTML {
+		t.Errorf("Namespace definitions = %+v, want one, undefined", ns.Definitions)
+	}
+	a, _ := lib.Note("a")
+	if !strings.Contains(string(a.HTML), `id="tip-1">how much may be sent`) {
+		t.Errorf("note a's tooltip lacks b's definition:\n%s", a.HTML)
+	}
+	c, _ := lib.Note("c")
+	if !strings.Contains(string(c.HTML), `id="tip-1">`+undefinedTip+`<`) {
+		t.Errorf("note c's tooltip does not say the term is undefined:\n%s", c.HTML)
 	}
 }

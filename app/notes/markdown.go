@@ -48,6 +48,9 @@ func newMarkdown() goldmark.Markdown {
 		goldmark.WithRendererOptions(
 			renderer.WithNodeRenderers(
 				util.Prioritized(glossRenderer{}, 500),
+				util.Prioritized(answerRenderer{}, 500),
+				// Before goldmark's own HTML renderer (1000).
+				util.Prioritized(rawHTMLRenderer{}, 100),
 				// Before the table extension's (500): a lower number wins.
 				util.Prioritized(newCornerCells(tableAlign), 100),
 			),

@@ -1,6 +1,16 @@
 // Package notes turns students' Markdown notes into pages and data: the
 // rendered HTML, a table of contents, the question/answer pairs and the
-// vocabulary. Rendering happens once per load, never per request.
+// vocabulary. Rendering happens once per load, never per request. It owns
+// the notes format: every shape of question, vocabulary section and entry
+// that students write, read from goldmark's AST (never from HTML), and
+// what could not be placed, kept as the note's Problems.
+//
+// Where things are: parse.go cleans the bytes and runs one file;
+// extract.go finds the title, contents, sections; questions.go and
+// answers.go the questions and their answers; vocabsection.go,
+// vocabentries.go and vocabtable.go the vocabulary; library.go and
+// gloss.go/termmatch.go the glossary across notes and its links;
+// rawhtml.go, safety.go and guard.go keep hostile input harmless.
 //
 // A load has two phases. Every file is parsed and its data extracted from
 // the goldmark AST; then the terms of every note are merged into one
@@ -16,6 +26,7 @@ package notes
 import (
 	"html/template"
 	"io/fs"
+	"log/slog"
 )
 
 // MaxNoteSize is the largest file Load accepts as a note. Class notes are a
@@ -118,4 +129,19 @@ func (l *Library) Errors() []*Note {
 // Err set.
 func Load(fsys fs.FS) *Library {
 	return load(fsys)
+}
+
+// LogProblems logs, at warning level, what the load could not place: each
+// note's problems (one record per note, so a bad file does not flood the
+// log) and the library's own. A note that failed is logged by its caller
+// with its error.
+func (l *Library) LogProblems(log *slog.Logger) {
+	for _, p := range l.Problems {
+		log.Warn("content problem", "problem", p)
+	}
+	for _, n := range l.Notes {
+		if n.Err == nil && len(n.Problems) > 0 {
+			log.Warn("note has problems", "path", n.Path, "count", len(n.Problems), "problems", n.Problems)
+		}
+	}
 }

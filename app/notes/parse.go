@@ -2,10 +2,13 @@ package notes
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"html/template"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -107,10 +110,30 @@ func parseNote(md goldmark.Markdown, p string, src []byte) *parsedNote {
 	if err := extract(md, pn, fmTitle, lines); err != nil {
 		return failed(p, fmt.Errorf("%s: %w", p, err))
 	}
+	sortByLine(pn.note.Problems)
 	if extra := len(pn.note.Problems) - maxProblems; extra > 0 {
 		pn.note.Problems = append(pn.note.Problems[:maxProblems:maxProblems], fmt.Sprintf("… and %d more problems", extra))
 	}
 	return pn
+}
+
+// sortByLine puts problems in the order of the lines they name, so the
+// author can read them top to bottom; those with no line come first, as
+// they concern the whole file (the front matter, for one).
+func sortByLine(problems []string) {
+	line := func(p string) int {
+		rest, ok := strings.CutPrefix(p, "line ")
+		if !ok {
+			return 0
+		}
+		digits, _, _ := strings.Cut(rest, ":")
+		n, err := strconv.Atoi(digits)
+		if err != nil {
+			return 0
+		}
+		return n
+	}
+	slices.SortStableFunc(problems, func(a, b string) int { return cmp.Compare(line(a), line(b)) })
 }
 
 // maxProblems caps the problems kept per note: past a few dozen the author

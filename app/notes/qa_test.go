@@ -138,7 +138,7 @@ func TestAnswers(t *testing.T) {
 }
 
 func TestEmptyAnswers(t *testing.T) {
-	n := parseOK(t, "# T\n\n### First?\n\n### Second?\n\nYes.\n\n### Only HTML?\n\n<div>x</div>\n\n### Last?\n")
+	n := parseOK(t, "# T\n\n### First?\n\n### Second?\n\nYes.\n\n### Only HTML?\n\n<div><!-- x --><script>alert(1)</script></div>\n\n### Last?\n")
 	if got, want := questions(n), []string{"First?", "Second?", "Only HTML?", "Last?"}; !slices.Equal(got, want) {
 		t.Fatalf("questions = %q, want %q", got, want)
 	}
@@ -187,8 +187,10 @@ func TestTitle(t *testing.T) {
 		{"H1 with markup", "a.md", "# *Notes* `13` 🚀\n", "Notes 13 🚀", 0},
 		{"setext H1", "a.md", "Notes 13\n========\n\nText.\n", "Notes 13", 0},
 		{"H1 not first stays in the body", "a.md", "Intro.\n\n# Late Title\n", "Late Title", 1},
-		{"empty H1 skipped", "a.md", "#\n\n# Real\n", "Real", 2},
-		{"file name", "dir/Notes 13.md", "## Only H2\n\nText.\n", "Notes 13", 0},
+		{"empty H1 skipped", "a.md", "#\n\n# Real\n", "Real", 1},
+		{"first heading when there is no H1", "dir/Notes 13.md", "## Only H2\n\nText.\n", "Only H2", 0},
+		{"H1 after an H2, removed from the body", "a.md", "## Week 3\n\n# Sockets\n\nText.\n", "Sockets", 0},
+		{"file name when every heading asks", "dir/Notes 13.md", "### Why?\n\nText.\n", "Notes 13", 0},
 		{"empty file", "Empty.md", "", "Empty", 0},
 		{"blank front matter title", "x.md", "---\ntitle: \"\"\n---\n# H1\n", "H1", 0},
 	}

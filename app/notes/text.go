@@ -35,6 +35,9 @@ func inlineText(src []byte, nodes ...ast.Node) string {
 }
 
 func writeInlineText(w *bufio.Writer, src []byte, n ast.Node, code bool) {
+	if n == nil {
+		return
+	}
 	switch n := n.(type) {
 	case *ast.Text:
 		if code || n.IsRaw() {
@@ -54,7 +57,10 @@ func writeInlineText(w *bufio.Writer, src []byte, n ast.Node, code bool) {
 	case *ast.AutoLink:
 		_, _ = w.WriteString(stdhtml.EscapeString(string(n.Label(src))))
 	case *ast.RawHTML:
-		// omitted from the page, so from the text too
+		// omitted from the page, so from the text too, except a line break
+		if isBreakTag(src, n) {
+			_ = w.WriteByte(' ')
+		}
 	case *ast.CodeSpan:
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			writeInlineText(w, src, c, true)
@@ -80,7 +86,9 @@ func blockText(src []byte, n ast.Node) string {
 			b.Write(seg.Value(src))
 		}
 		return strings.TrimRight(b.String(), "\n")
-	case *ast.HTMLBlock, *ast.ThematicBreak:
+	case *ast.HTMLBlock:
+		return htmlBlockText(src, n)
+	case *ast.ThematicBreak:
 		return ""
 	case *ast.List:
 		var items []string

@@ -3,7 +3,6 @@ package notes
 import (
 	"html/template"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -65,11 +64,11 @@ func TestVocabularyFormats(t *testing.T) {
 		{"not an entry is reported", "These are from the textbook.\n\n**TCP:** Reliable.",
 			[]entry{{"TCP", "Reliable.", "Reliable."}}, 1},
 		{"bold without separator is not an entry", "**TCP**-based tools are common.",
-			nil, 1},
+			nil, 2}, // the paragraph, and the section that yielded nothing
 		{"italic is not an entry", "*TCP:* Reliable.",
-			nil, 1},
-		{"empty definition is reported", "**TCP:**\n\n**UDP:** Fast.",
-			[]entry{{"UDP", "Fast.", "Fast."}}, 1},
+			nil, 2},
+		{"empty definition is kept, undefined, and reported", "**TCP:**\n\n**UDP:** Fast.",
+			[]entry{{"TCP", "", string(undefinedHTML)}, {"UDP", "Fast.", "Fast."}}, 1},
 		{"code and sub-headings are skipped", "```\ncode\n```\n\n### Transport\n\n**TCP:** Reliable.\n\n---",
 			[]entry{{"TCP", "Reliable.", "Reliable."}}, 0},
 	}
@@ -109,7 +108,12 @@ func TestVocabularyHeadings(t *testing.T) {
 		{"Vocabulary\n----------", true},
 		{"## Vocabulary practice", false},
 		{"## Terms and conditions", false},
-		{"**Vocabulary**", false},
+		{"**Vocabulary**", true}, // an intro line, not a heading
+		{"Vocabulary Terms:", true},
+		{"## Vocabulary & Terms", true},
+		{"## Document the following Vocabulary Terms", true},
+		{"## Vocabulary Terms:  ", true},
+		{"## Vocabulary Terms practice", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.heading, func(t *testing.T) {
@@ -151,11 +155,11 @@ func TestDuplicateTerms(t *testing.T) {
 	if got, want := terms(n), []string{"TCP", "UDP"}; !slices.Equal(got, want) {
 		t.Fatalf("terms = %q, want %q", got, want)
 	}
-	if n.Vocabulary[0].Definition != "First." {
-		t.Errorf("kept definition %q, want the first", n.Vocabulary[0].Definition)
+	if got, want := n.Vocabulary[0].Definition, "First. Second. Third."; got != want {
+		t.Errorf("merged definition %q, want %q", got, want)
 	}
-	if len(n.Problems) != 2 || !strings.Contains(n.Problems[0], "line 5") || !strings.Contains(n.Problems[0], "defined twice") {
-		t.Errorf("problems = %q, want two 'defined twice', the first on line 5", n.Problems)
+	if len(n.Problems) != 0 {
+		t.Errorf("problems = %q, want none: merging is not a loss", n.Problems)
 	}
 }
 

@@ -41,11 +41,15 @@ type (
 		ID         string        `json:"id"`
 		Question   string        `json:"question"`
 		AnswerHTML template.HTML `json:"answer_html"`
+		AnswerText string        `json:"answer_text"`
+		Open       bool          `json:"open,omitempty"` // no answer written yet
 	}
 	apiTerm struct {
 		ID             string        `json:"id"`
 		Term           string        `json:"term"`
 		DefinitionHTML template.HTML `json:"definition_html"`
+		Definition     string        `json:"definition"`
+		Undefined      bool          `json:"undefined,omitempty"` // no definition written yet
 	}
 	apiGlossaryEntry struct {
 		ID          string          `json:"id"`
@@ -103,10 +107,12 @@ func (s *Server) handleAPINote(c echo.Context) error {
 		out.TOC = append(out.TOC, apiHeading{Level: h.Level, ID: h.ID, Text: h.Text})
 	}
 	for _, qa := range n.QA {
-		out.QA = append(out.QA, apiQA{ID: qa.ID, Question: qa.Question, AnswerHTML: qa.AnswerHTML})
+		out.QA = append(out.QA, apiQA{ID: qa.ID, Question: qa.Question, AnswerHTML: qa.AnswerHTML,
+			AnswerText: qa.AnswerText, Open: qa.AnswerText == "" && qa.AnswerHTML == ""})
 	}
 	for _, t := range n.Vocabulary {
-		out.Vocabulary = append(out.Vocabulary, apiTerm{ID: t.ID, Term: t.Term, DefinitionHTML: t.DefinitionHTML})
+		out.Vocabulary = append(out.Vocabulary, apiTerm{ID: t.ID, Term: t.Term, DefinitionHTML: t.DefinitionHTML,
+			Definition: t.Definition, Undefined: t.Definition == ""})
 	}
 	return c.JSON(http.StatusOK, out)
 }

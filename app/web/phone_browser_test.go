@@ -28,6 +28,7 @@ func studyPages(srv *Server) []studyPage {
 		{"/layers", `!document.querySelector("#viz").hidden`},
 		{"/layers?scenario=tcp-data&drop=3", `document.querySelector("#ladder .lost")`},
 		{"/join", loaded},
+		{"/notes-format", loaded},
 	}
 	for _, n := range srv.catalog.Current().Notes.Notes {
 		pages = append(pages, studyPage{"/notes/" + n.Slug, `document.querySelector("h1") && ` + loaded})

@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	// cache before echo sees it (see serveFromCache).
 	e.GET("/", s.handleHome)
 	e.GET("/notes/:slug", s.handleNote)
+	e.GET("/notes-format", s.handleNotesFormat)
 	e.GET("/vocabulary", s.handleVocabulary)
 	e.GET("/flashcards", s.handleFlashcards)
 	e.GET("/practice", s.handlePractice)

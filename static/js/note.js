@@ -1,36 +1,44 @@
-// Turns each question of a note into a self-test: its answer stays hidden
-// behind a "Show answer" button until the student has thought about it.
-// Without JavaScript the note simply shows everything.
+// A note page's two behaviours. Without JavaScript the note shows
+// everything and glossary terms are plain links to the glossary.
+//
+// 1. Self-test: the server wraps each question's answer in a div.answer
+//    (data-answer-for names the question's id, whatever the question's
+//    shape: heading, list item, bold line). Each answer hides behind a
+//    "Show answer" button; open questions have no answer and no button.
+// 2. Glossary terms on a touch screen, which has no hover: the first tap
+//    on a term shows its definition in place, under the line; a second tap
+//    follows the link to the glossary. Escape or a tap elsewhere closes it.
 
 const content = document.getElementById("note-content");
 const toggle = document.getElementById("hide-answers");
 
-function headingLevel(el) {
-  const m = /^H([1-6])$/.exec(el.tagName);
-  return m ? Number(m[1]) : 0;
-}
-
 const questions = [];
 if (content) {
+  const answers = new Map();
+  content.querySelectorAll(".answer[data-answer-for]").forEach((el) => {
+    if (!answers.has(el.dataset.answerFor)) answers.set(el.dataset.answerFor, el);
+  });
   const ids = (content.dataset.questions || "").split(" ").filter(Boolean);
-  ids.forEach((id, i) => {
-    const heading = document.getElementById(id);
-    if (!heading || !content.contains(heading)) return;
-    const level = headingLevel(heading);
-    const answer = document.createElement("div");
-    answer.className = "answer";
-    answer.id = `answer-${i + 1}`;
-    let next = heading.nextElementSibling;
-    while (next && !(headingLevel(next) && headingLevel(next) <= level)) {
-      const move = next;
-      next = next.nextElementSibling;
-      answer.appendChild(move);
+  ids.forEach((id) => {
+    const answer = answers.get(id);
+    if (!answer) {
+      // An open question: say so, in words, where the button would be.
+      const asked = document.getElementById(id);
+      if (asked && content.contains(asked)) {
+        const note = document.createElement("p");
+        note.className = "open-question";
+        note.textContent = "No answer written yet.";
+        if (asked.tagName === "LI") asked.append(note);
+        else asked.after(note);
+      }
+      return;
     }
+    answer.id = `answer-${questions.length + 1}`;
     const button = document.createElement("button");
     button.type = "button";
     button.className = "reveal";
     button.setAttribute("aria-controls", answer.id);
-    heading.after(button, answer);
+    answer.before(button);
     const q = { button, answer, set(open) {
       answer.hidden = !open;
       button.setAttribute("aria-expanded", String(open));
@@ -56,4 +64,34 @@ function applyToggle() {
 if (toggle && questions.length) {
   toggle.addEventListener("change", applyToggle);
   applyToggle();
+}
+
+// Glossary terms shown in place on touch screens.
+const noHover = window.matchMedia("(hover: none)");
+
+function closeTerms(except) {
+  document.querySelectorAll(".gloss-wrap.open").forEach((wrap) => {
+    if (wrap === except) return;
+    wrap.classList.remove("open");
+    wrap.querySelector("a.gloss")?.setAttribute("aria-expanded", "false");
+  });
+}
+
+if (content) {
+  content.addEventListener("click", (event) => {
+    const link = event.target.closest("a.gloss");
+    if (!link || !noHover.matches) return;
+    const wrap = link.parentElement;
+    if (wrap.classList.contains("open")) return; // the second tap follows the link
+    event.preventDefault();
+    closeTerms(wrap);
+    wrap.classList.add("open");
+    link.setAttribute("aria-expanded", "true");
+  });
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest(".gloss-wrap")) closeTerms(null);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeTerms(null);
+  });
 }
