@@ -85,7 +85,15 @@ func (s *sim) forward(x *xmit, pieces []piece, h hop) error {
 			x.from.id, fcs))
 		before := pc.ip
 		pc.ip.TTL--
-		oldSum, newSum := ipChecksum(before), ipChecksum(pc.ip)
+		// Both checksums are read from bytes: the one in the frame that
+		// arrived, and the one in the packet the router is about to send,
+		// payload included, so the text says what the frames carry.
+		oldSum := binary.BigEndian.Uint16(in.Frame[ethHeaderLen+10:])
+		outPacket, err := pc.ip.Packet(pc.payload)
+		if err != nil {
+			return fmt.Errorf("forwarding %s: %w", x.caption, err)
+		}
+		newSum := binary.BigEndian.Uint16(outPacket[10:])
 		// The next two steps show the packet as it leaves: the frame
 		// sendPiece is about to append, so its new TTL, checksum and MACs
 		// are what the inspector shows.
@@ -101,15 +109,6 @@ func (s *sim) forward(x *xmit, pieces []piece, h hop) error {
 		}
 	}
 	return nil
-}
-
-// ipChecksum is the header checksum h gets.
-func ipChecksum(h IPv4Header) uint16 {
-	b, err := h.Packet(nil)
-	if err != nil {
-		return 0 // the header was encoded once already, so this cannot happen
-	}
-	return binary.BigEndian.Uint16(b[10:])
 }
 
 // receiveLower explains how the receiver of x (which arrived) unwraps the
