@@ -36,7 +36,7 @@ var (
 		`14-byte header`, `8-byte header`, `type 0x0800`, `RFC \d+`, `SHA-1`, `UTF-8`, `opcode 1`,
 		`16 random bytes`, `4-byte masking key`, `101 Switching Protocols`, `Sec-WebSocket-Version: 13`,
 		`\(0 when counted from itself\)`, `one sequence number`, `[A-Za-z0-9+/]{27}=`, `[A-Za-z0-9+/]{22}==`,
-		`10 segments`, `\d+ in a row`,
+		`10 segments`, `\d+ in a row`, `12 byte times`, `stretches the trip to \d+ milliseconds`,
 	}, "|"))
 )
 

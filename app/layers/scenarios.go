@@ -85,6 +85,7 @@ func Build(id string, p Params) (*Scenario, error) {
 	if err := def.run(s); err != nil {
 		return nil, fmt.Errorf("layers: building %s: %w", id, err)
 	}
+	s.sortSteps()
 	return &Scenario{
 		ID: id, Title: def.info.Title, Summary: def.info.Summary,
 		Nodes: s.nodes(), Stack: Stack(), Packets: s.packets, Steps: s.steps,
