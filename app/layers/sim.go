@@ -37,8 +37,8 @@ const (
 	minRTO      = 200 * time.Millisecond
 	initialRTO  = time.Second
 	fallbackRTO = 3 * time.Second
-	window      = 64240                  // the receive window Linux offers in its SYN: 44 segments of 1460 bytes
-	ipfragTime  = 30 * time.Second       // how long Linux keeps fragments waiting for the rest
+	window      = 64240            // the receive window Linux offers in its SYN: 44 segments of 1460 bytes
+	ipfragTime  = 30 * time.Second // how long Linux keeps fragments waiting for the rest
 )
 
 // host is one end of the conversation, with the state its TCP keeps
