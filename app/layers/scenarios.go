@@ -100,10 +100,27 @@ func (s *sim) nodes() []Node {
 	}
 	out := []Node{node(s.client)}
 	if s.routed {
+		gw := s.routerIPs()
 		out = append(out, Node{ID: "router", Name: "Router", Interfaces: []Interface{
-			{MAC: s.p.RouterMACs[0].String()}, {MAC: s.p.RouterMACs[1].String()}}})
+			{MAC: s.p.RouterMACs[0].String(), IP: gw[0].String()}, {MAC: s.p.RouterMACs[1].String(), IP: gw[1].String()}}})
 	}
 	return append(out, node(s.server))
+}
+
+// routerIPs are the router's addresses, one on each network: [0] on the
+// client's, [1] on the server's. Like most gateways it takes the first
+// address of each /24, or the last when a host has that one.
+func (s *sim) routerIPs() [2]netip.Addr {
+	gw := func(host netip.Addr) netip.Addr {
+		b := host.As4()
+		if b[3] == 1 {
+			b[3] = 254
+		} else {
+			b[3] = 1
+		}
+		return netip.AddrFrom4(b)
+	}
+	return [2]netip.Addr{gw(s.client.ip), gw(s.server.ip)}
 }
 
 // notes flags addresses that do not fit the drawing. The model has no
@@ -205,7 +222,11 @@ func runUDP(s *sim) error {
 	}
 	if s.fragments(x) > 1 && s.partlyArrived(x) {
 		s.receiveFragments(x)
-		s.timeout(sv, 3, x.arriveAt+ipfragTime, "The server's IP holds the fragments that did arrive, waiting for the missing one. After 30 seconds (Linux's default) it gives up and throws them away: losing one fragment loses the whole datagram.")
+		why := "The server's IP holds the fragments that did arrive, waiting for the missing one. After 30 seconds (Linux's default) it gives up and throws them away: losing one fragment loses the whole datagram."
+		if !s.packets[x.pkts[0]].Dropped {
+			why += " As it holds the first fragment, it also sends the client an ICMP Time Exceeded message (code 1, fragment reassembly time exceeded), which this scenario does not draw."
+		}
+		s.timeout(sv, 3, x.arriveAt+ipfragTime, why)
 	}
 	s.step(-1, c.id, "note", 4, "datagram", nil, s.last, "Nothing else happens. UDP keeps no copy and runs no timer, so the client never learns that the message was lost. A program that needs its messages to arrive must notice and resend them itself, as the live quiz does with its acknowledgments.")
 	return nil
@@ -272,7 +293,7 @@ func runWebSocket(s *sim) error {
 	msgSrc := s.p.source(ParamMessage)
 	frame := wsApp(OpText, &mask, s.p.Message, msgSrc)
 	if err := s.transfer(c, write{app: frame, caption: "WebSocket text frame (masked)",
-		appWhy:  fmt.Sprintf("The page calls socket.send() with your message. The browser wraps it in a WebSocket frame: FIN set (the whole message is in this frame), opcode 1 for text, the MASK bit and the length, then a random 4-byte masking key (%02x %02x %02x %02x) and the text XORed with it. Browsers must mask every frame they send.", mask[0], mask[1], mask[2], mask[3]),
+		appWhy:  fmt.Sprintf("The page calls socket.send() with your message. The browser wraps it in a WebSocket frame: FIN set (the whole message is in this frame), opcode 1 for text, the MASK bit and the length, then a random 4-byte masking key (%02x %02x %02x %02x) and the text XORed with it. Every client must mask the frames it sends, browser or not (RFC 6455).", mask[0], mask[1], mask[2], mask[3]),
 		recvWhy: fmt.Sprintf("The server's WebSocket code reads the frame header, XORs the payload with the masking key to undo the mask, and has the text: %s.", quote(s.p.Message)),
 	}); err != nil {
 		return err

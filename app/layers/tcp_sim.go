@@ -405,7 +405,7 @@ func (s *sim) receiveData(to *host, xs []*xmit, start uint32, dataLen int, w wri
 		}
 	}
 	if pending > 0 {
-		ackNow(lastArrive, "ACK", fmt.Sprintf("TCP acknowledges what has arrived: acknowledgment number %d means every byte before %d is here. The segment carries no data.", to.rcvNxt-to.irs, to.rcvNxt-to.irs))
+		ackNow(lastArrive, "ACK", fmt.Sprintf("TCP acknowledges what has arrived: acknowledgment number %d means every byte before %d is here. The segment carries no data. (A real receiver may hold such an ACK back, by up to 500 milliseconds under RFC 1122, in the hope of sending it along with data; this model sends it at once.)", to.rcvNxt-to.irs, to.rcvNxt-to.irs))
 	}
 	return acks, nil
 }
