@@ -50,6 +50,10 @@ func checkFrames(t *testing.T, s *Scenario) {
 		if uint64(eth.EthernetType) != number(t, p, "eth.type") {
 			t.Errorf("packet %d: EtherType %v", p.Index, eth.EthernetType)
 		}
+		if eth.EthernetType == gl.EthernetTypeARP {
+			checkARP(t, p, pkt)
+			continue
+		}
 		ip, ok := pkt.Layer(gl.LayerTypeIPv4).(*gl.IPv4)
 		if !ok {
 			t.Fatalf("packet %d: no IPv4 layer", p.Index)
@@ -350,5 +354,33 @@ func checkFields(t *testing.T, name string, p Packet, l Layer, lo, hi int, field
 			}
 		}
 		checkFields(t, name, p, l, f.Offset, f.Offset+f.Length, f.Children)
+	}
+}
+
+// checkARP compares gopacket's reading of an ARP message with the model's.
+func checkARP(t *testing.T, p Packet, pkt gopacket.Packet) {
+	t.Helper()
+	arp, ok := pkt.Layer(gl.LayerTypeARP).(*gl.ARP)
+	if !ok {
+		t.Fatalf("packet %d: no ARP layer", p.Index)
+	}
+	if arp.AddrType != gl.LinkTypeEthernet || arp.Protocol != gl.EthernetTypeIPv4 || arp.HwAddressSize != 6 || arp.ProtAddressSize != 4 {
+		t.Errorf("packet %d: ARP for %v/%v sizes %d/%d", p.Index, arp.AddrType, arp.Protocol, arp.HwAddressSize, arp.ProtAddressSize)
+	}
+	if uint64(arp.Operation) != number(t, p, "arp.opcode") {
+		t.Errorf("packet %d: ARP operation %d", p.Index, arp.Operation)
+	}
+	for _, c := range []struct {
+		key string
+		got string
+	}{
+		{"arp.src.hw_mac", net.HardwareAddr(arp.SourceHwAddress).String()},
+		{"arp.src.proto_ipv4", net.IP(arp.SourceProtAddress).String()},
+		{"arp.dst.hw_mac", net.HardwareAddr(arp.DstHwAddress).String()},
+		{"arp.dst.proto_ipv4", net.IP(arp.DstProtAddress).String()},
+	} {
+		if want := value(t, p, c.key); c.got != want {
+			t.Errorf("packet %d: %s is %s, model %s", p.Index, c.key, c.got, want)
+		}
 	}
 }

@@ -168,6 +168,24 @@ func fieldHelp(key string) string {
 		return "The page that opened the WebSocket; a server checks it to refuse other sites' pages."
 	case "http.end":
 		return "An empty line ends the headers."
+	case "arp.hw.type":
+		return "The kind of hardware address asked about; 1 is Ethernet."
+	case "arp.proto.type":
+		return "The kind of network address asked about; 0x0800 is IPv4, the same number as the EtherType."
+	case "arp.hw.size":
+		return "The length of a hardware address: 6 bytes for a MAC."
+	case "arp.proto.size":
+		return "The length of a network address: 4 bytes for IPv4."
+	case "arp.opcode":
+		return "1 for a request (who has this IP address?), 2 for a reply (it is at this MAC)."
+	case "arp.src.hw_mac":
+		return "The MAC address of the machine sending this message."
+	case "arp.src.proto_ipv4":
+		return "The IP address of the machine sending this message; receivers may note the pair in their cache."
+	case "arp.dst.hw_mac":
+		return "The MAC address asked about: zeros in a request, since that is what the sender wants to learn."
+	case "arp.dst.proto_ipv4":
+		return "The IP address whose MAC address is wanted (in a reply, the asker's)."
 	case "websocket.fin":
 		return "Set when this is the last frame of a message."
 	case "websocket.rsv":
@@ -175,7 +193,7 @@ func fieldHelp(key string) string {
 	case "websocket.opcode":
 		return "What the frame carries: 1 text, 2 binary, 8 close, 9 ping, 10 pong."
 	case "websocket.mask":
-		return "Set when the payload is masked; a browser must mask every frame it sends, a server must not."
+		return "Set when the payload is masked; every client must mask the frames it sends, browser or not, and a server must not."
 	case "websocket.payload_length":
 		return "The payload length; 126 means the real length follows in 2 bytes, 127 in 8 bytes."
 	case "websocket.payload_length_ext":

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/netip"
 	"regexp"
 	"strconv"
@@ -113,6 +114,14 @@ func addFrame(t *testing.T, f *frameFacts, p Packet, isn map[string]uint32) {
 		f.hex(uint64(ip.Checksum), uint64(ip.Id))
 		f.dec(int(ip.TTL), int(ip.Protocol), int(ip.Length), int(ip.IHL)*4, int(ip.Length)-int(ip.IHL)*4,
 			int(ip.FragOffset), int(ip.FragOffset)*8, int(ip.Length)+ethHeaderLen)
+	}
+	if arp, ok := pkt.Layer(gl.LayerTypeARP).(*gl.ARP); ok {
+		f.macs[net.HardwareAddr(arp.SourceHwAddress).String()] = true
+		f.macs[net.HardwareAddr(arp.DstHwAddress).String()] = true
+		f.ips[net.IP(arp.SourceProtAddress).String()] = true
+		f.ips[net.IP(arp.DstProtAddress).String()] = true
+		f.dec(arpLen, ethHeaderLen+arpLen, int(arp.Operation))
+		f.hex(uint64(arp.Protocol))
 	}
 	if ip, ok := pkt.Layer(gl.LayerTypeIPv4).(*gl.IPv4); ok && ip.Flags&gl.IPv4MoreFragments != 0 && ip.FragOffset == 0 {
 		// gopacket leaves a first fragment's transport header undecoded.

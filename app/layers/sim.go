@@ -337,15 +337,22 @@ func (s *sim) sendPiece(x *xmit, pc *piece, h hop, t time.Duration) error {
 	if err != nil {
 		return err
 	}
+	pc.at, pc.alive = s.wire(idx, h, t, pc.keys(x, 2))
+	pc.pkt = idx
+	x.pkts = append(x.pkts, idx)
+	return nil
+}
+
+// wire is the transmit step of packet idx on link h at t, and its loss if
+// it is dropped. It returns when the frame reaches the end of the link and
+// whether it does.
+func (s *sim) wire(idx int, h hop, t time.Duration, keys []string) (time.Duration, bool) {
 	n := len(s.packets[idx].Frame)
 	tx := time.Duration(n+preambleLen) * 8 * time.Second / bitRate
 	s.linkFree[h.from] = t + tx + interFrameGap*8*time.Second/bitRate
-	pc.at = t + tx + h.delay
-	s.arrive[idx] = pc.at
-	pc.alive = !s.drop[idx]
-	pc.pkt = idx
-	x.pkts = append(x.pkts, idx)
-	keys := pc.keys(x, 2)
+	at := t + tx + h.delay
+	s.arrive[idx] = at
+	alive := !s.drop[idx]
 	desc := fmt.Sprintf(
 		"The %s's network card sends the %d-byte frame as %d bits, after a 7-byte preamble and a start-of-frame byte that let the receiving card lock on to the signal. At 100 Mbit/s this takes %s; then the card stays silent for at least 12 byte times, the inter-frame gap, before its next frame.",
 		h.from, n, n*8, spoken(tx))
@@ -353,12 +360,43 @@ func (s *sim) sendPiece(x *xmit, pc *piece, h hop, t time.Duration) error {
 		desc += fmt.Sprintf(" On a real LAN the frame would reach the other end well under a millisecond later; this timeline stretches the trip to %s so that its steps are easy to follow.", spoken(h.delay))
 	}
 	s.step(idx, "wire", "transmit", 1, "bits", keys, t, desc)
-	if !pc.alive {
+	if !alive {
 		s.step(idx, "wire", "lost", 1, "bits", keys, t+h.delay/2, fmt.Sprintf(
 			"Packet %d is lost on the way (you chose to drop it), as interference, a full queue or a faulty cable can do. The %s never sees it, and nothing tells the sender.",
 			idx, h.to))
 	}
-	return nil
+	return at, alive
+}
+
+// rawFrame is a frame built outside the TCP and UDP machinery: ARP, ICMP,
+// or a datagram whose application bytes a scenario makes itself.
+type rawFrame struct {
+	h             hop
+	frame         []byte
+	layers        []Layer
+	caption, info string
+}
+
+// emit puts f on its link, no earlier than t, and returns its index, when
+// it arrives and whether it does.
+func (s *sim) emit(f rawFrame, t time.Duration) (int, time.Duration, bool) {
+	t = max(t, s.linkFree[f.h.from])
+	for i := range f.layers {
+		addHelp(f.layers[i].Fields)
+	}
+	idx := len(s.packets)
+	s.packets = append(s.packets, Packet{
+		Index: idx, From: f.h.from, To: f.h.to, Direction: f.h.from + "→" + f.h.to,
+		Caption: f.caption, Info: f.info, TimeUS: t.Microseconds(),
+		Dropped: s.drop[idx], Frame: f.frame, Layers: f.layers,
+	})
+	s.last = max(s.last, t)
+	keys := make([]string, len(f.layers))
+	for i, l := range f.layers {
+		keys[i] = l.Key
+	}
+	at, alive := s.wire(idx, f.h, t, keys)
+	return idx, at, alive
 }
 
 // packet builds the frame for one piece on link h and appends it.
