@@ -186,6 +186,46 @@ func fieldHelp(key string) string {
 		return "The MAC address asked about: zeros in a request, since that is what the sender wants to learn."
 	case "arp.dst.proto_ipv4":
 		return "The IP address whose MAC address is wanted (in a reply, the asker's)."
+	case "dns.id":
+		return "A number the client picks for each query; the answer carries the same one, so the client can match them up."
+	case "dns.flags":
+		return "Sixteen bits that say whether this is a query or a response and how it went."
+	case "dns.flags.response":
+		return "0 in a query, 1 in a response."
+	case "dns.flags.opcode":
+		return "The kind of query; 0 is a standard one."
+	case "dns.flags.recdesired":
+		return "The client asks the server to find the answer itself, asking other servers if it must."
+	case "dns.flags.recavail":
+		return "In a response: the server is willing to resolve names all the way."
+	case "dns.flags.rcode":
+		return "The outcome: 0 no error, 3 the name does not exist."
+	case "dns.count.queries":
+		return "How many questions follow; always 1 in practice."
+	case "dns.count.answers":
+		return "How many answer records follow."
+	case "dns.count.auth_rr":
+		return "How many records name the servers responsible for the name."
+	case "dns.count.add_rr":
+		return "How many extra records follow, such as those servers' addresses."
+	case "dns.qry.name":
+		return "The name asked about, as labels each preceded by its length and ended by a zero byte."
+	case "dns.qry.type":
+		return "What is wanted about the name: 1 (A) is an IPv4 address, 28 (AAAA) an IPv6 one."
+	case "dns.qry.class":
+		return "1 (IN) for the Internet; other classes are hardly used."
+	case "dns.resp.name":
+		return "The name this record is about; two bytes starting with bits 11 point back to a name earlier in the message, which saves space."
+	case "dns.resp.type":
+		return "The record's type: 1 (A), an IPv4 address."
+	case "dns.resp.class":
+		return "1 (IN) for the Internet."
+	case "dns.resp.ttl":
+		return "How many seconds the answer may be kept in a cache before it must be asked again."
+	case "dns.resp.len":
+		return "The length of the data that follows: 4 bytes for an IPv4 address."
+	case "dns.a":
+		return "The answer: the IPv4 address of the name."
 	case "websocket.fin":
 		return "Set when this is the last frame of a message."
 	case "websocket.rsv":

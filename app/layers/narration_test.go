@@ -132,6 +132,13 @@ func addFrame(t *testing.T, f *frameFacts, p Packet, isn map[string]uint32) {
 		f.hex(uint64(udp.Checksum))
 		f.payload = append(f.payload, udp.Payload...)
 	}
+	if dns, ok := pkt.Layer(gl.LayerTypeDNS).(*gl.DNS); ok {
+		f.hex(uint64(dns.ID))
+		for _, a := range dns.Answers {
+			f.ips[a.IP.String()] = true
+			f.dec(int(a.TTL))
+		}
+	}
 	if tcp, ok := pkt.Layer(gl.LayerTypeTCP).(*gl.TCP); ok {
 		f.hex(uint64(tcp.Checksum))
 		n := len(tcp.Payload)

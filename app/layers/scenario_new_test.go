@@ -1,9 +1,13 @@
 package layers
 
 import (
+	"net"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/google/gopacket"
+	gl "github.com/google/gopacket/layers"
 )
 
 // TestARP: the request is broadcast and asks with a zero target MAC, the
@@ -62,5 +66,89 @@ func TestARP(t *testing.T) {
 		if slices.Equal(tt.drop, []int{0, 1, 2}) && s.Steps[len(s.Steps)-1].Action != "timeout" {
 			t.Errorf("drop %v: the story does not end with ARP giving up", tt.drop)
 		}
+	}
+}
+
+// gopacketNames maps the model's layer keys to gopacket's layer types, for
+// the protocols gopacket decodes in full.
+var gopacketNames = map[string]gopacket.LayerType{
+	"eth": gl.LayerTypeEthernet, "arp": gl.LayerTypeARP, "ip": gl.LayerTypeIPv4,
+	"icmp": gl.LayerTypeICMPv4, "udp": gl.LayerTypeUDP, "tcp": gl.LayerTypeTCP, "dns": gl.LayerTypeDNS,
+}
+
+// TestNewScenariosDecodeCleanly has gopacket decode every frame of the
+// scenarios added with real application bytes, in every variant: each
+// layer the model names is there under the same protocol, nothing fails to
+// decode, and no bytes are left over but Ethernet's padding.
+func TestNewScenariosDecodeCleanly(t *testing.T) {
+	for _, v := range variants(t) {
+		if !slices.Contains([]string{"arp", "dns"}, v.id) {
+			continue
+		}
+		s := build(t, v)
+		for _, p := range s.Packets {
+			pkt := gopacket.NewPacket(p.Frame[:len(p.Frame)-fcsLen], gl.LayerTypeEthernet, gopacket.Default)
+			if e := pkt.ErrorLayer(); e != nil {
+				t.Fatalf("%s packet %d: %v", v.name, p.Index, e.Error())
+			}
+			var got []gopacket.LayerType
+			for _, l := range pkt.Layers() {
+				if l.LayerType() != gopacket.LayerTypePayload {
+					got = append(got, l.LayerType())
+				}
+			}
+			var want []gopacket.LayerType
+			for _, l := range p.Layers {
+				want = append(want, gopacketNames[l.Key])
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s packet %d: gopacket sees %v, model %v", v.name, p.Index, got, want)
+			}
+		}
+	}
+}
+
+// TestDNS: the query and the response match up, over UDP port 53, and
+// gopacket reads the name and the answer the text gives.
+func TestDNS(t *testing.T) {
+	s, err := Build("dns", DefaultParamsFor("dns"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Packets) != 2 {
+		t.Fatalf("%d packets, want a query and a response", len(s.Packets))
+	}
+	var msgs []*gl.DNS
+	for _, p := range s.Packets {
+		pkt := gopacket.NewPacket(p.Frame[:len(p.Frame)-fcsLen], gl.LayerTypeEthernet, gopacket.Default)
+		dns, ok := pkt.Layer(gl.LayerTypeDNS).(*gl.DNS)
+		if !ok {
+			t.Fatalf("packet %d: no DNS", p.Index)
+		}
+		udp := pkt.Layer(gl.LayerTypeUDP).(*gl.UDP)
+		if (p.From == "client" && udp.DstPort != 53) || (p.From == "server" && udp.SrcPort != 53) {
+			t.Errorf("packet %d: ports %d → %d", p.Index, udp.SrcPort, udp.DstPort)
+		}
+		msgs = append(msgs, dns)
+	}
+	q, r := msgs[0], msgs[1]
+	if q.QR || !r.QR || q.ID != r.ID || !q.RD || !r.RA || r.ResponseCode != gl.DNSResponseCodeNoErr {
+		t.Errorf("query %+v / response flags %+v", q, r)
+	}
+	if len(q.Questions) != 1 || string(q.Questions[0].Name) != dnsQueryName || q.Questions[0].Type != gl.DNSTypeA {
+		t.Errorf("question %+v", q.Questions)
+	}
+	if len(r.Answers) != 1 || !r.Answers[0].IP.Equal(net.IP(dnsAnswerIP.AsSlice())) || string(r.Answers[0].Name) != dnsQueryName || r.Answers[0].TTL != dnsAnswerTTL {
+		t.Errorf("answers %+v", r.Answers)
+	}
+	// A lost query is asked again after the resolver's timeout.
+	p := DefaultParamsFor("dns")
+	p.Drop = []int{0}
+	s, err = Build("dns", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Packets) != 3 || !s.Packets[1].Retransmission || time.Duration(s.Packets[1].TimeUS)*time.Microsecond != dnsTimeout {
+		t.Errorf("query lost: packets %d, the second at %dµs", len(s.Packets), s.Packets[1].TimeUS)
 	}
 }

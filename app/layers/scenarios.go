@@ -49,6 +49,9 @@ func catalogue() []scenarioDef {
 		{info: Info{"arp", "ARP: finding the neighbour's MAC",
 			"Before the client's first IP packet to a machine on its own network, it has to learn that machine's MAC address: an ARP request broadcast to every card on the LAN, and a reply from the one that has the address. Then the packet that was waiting goes out."},
 			run: runARP},
+		{info: Info{"dns", "DNS: a name becomes an address",
+			"The client asks its DNS server for the address of a name: one query in a UDP datagram to port 53, one response with the answer and how long it may be cached. Drop one and the resolver asks again after its timeout."},
+			run: runDNS},
 	}
 }
 
