@@ -76,6 +76,17 @@ func checkFrames(t *testing.T, s *Scenario) {
 				t.Fatalf("packet %d: no UDP layer", p.Index)
 			}
 			checkUDP(t, p, ip, udp, udp.Payload)
+		case gl.IPProtocolICMPv4:
+			icmp, ok := pkt.Layer(gl.LayerTypeICMPv4).(*gl.ICMPv4)
+			if !ok {
+				t.Fatalf("packet %d: no ICMP layer", p.Index)
+			}
+			if uint64(icmp.TypeCode.Type()) != number(t, p, "icmp.type") || uint64(icmp.Checksum) != number(t, p, "icmp.checksum") {
+				t.Errorf("packet %d: ICMP %v checksum %#04x", p.Index, icmp.TypeCode, icmp.Checksum)
+			}
+			if Checksum(ip.Payload) != 0 { // a correct checksum makes the sum come out as zero
+				t.Errorf("packet %d: ICMP checksum %#04x does not verify", p.Index, icmp.Checksum)
+			}
 		default:
 			t.Errorf("packet %d: unexpected protocol", p.Index)
 		}

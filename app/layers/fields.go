@@ -226,6 +226,22 @@ func fieldHelp(key string) string {
 		return "The length of the data that follows: 4 bytes for an IPv4 address."
 	case "dns.a":
 		return "The answer: the IPv4 address of the name."
+	case "icmp.type":
+		return "What the message is: 8 echo request, 0 echo reply, 11 time exceeded, 3 destination unreachable."
+	case "icmp.code":
+		return "A detail of the type; for time exceeded, 0 means the TTL ran out on the way and 1 that fragments were not all reassembled in time."
+	case "icmp.checksum":
+		return "The Internet checksum over the whole ICMP message (with no pseudo-header, unlike TCP and UDP)."
+	case "icmp.unused":
+		return "Four bytes that this type does not use; always zero."
+	case "icmp.original":
+		return "The start of the packet that caused the error, so that the sender can tell which of its packets it was."
+	case "icmp.ident":
+		return "A number that tells one ping program's messages from another's; the reply carries it back."
+	case "icmp.seq":
+		return "Counts the echo requests, so that each reply can be matched with its request."
+	case "icmp.data":
+		return "Bytes the reply must carry back unchanged; ping fills them with a pattern or a timestamp."
 	case "websocket.fin":
 		return "Set when this is the last frame of a message."
 	case "websocket.rsv":

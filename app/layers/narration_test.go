@@ -132,6 +132,10 @@ func addFrame(t *testing.T, f *frameFacts, p Packet, isn map[string]uint32) {
 		f.hex(uint64(udp.Checksum))
 		f.payload = append(f.payload, udp.Payload...)
 	}
+	if icmp, ok := pkt.Layer(gl.LayerTypeICMPv4).(*gl.ICMPv4); ok {
+		f.dec(int(icmp.TypeCode.Type()), int(icmp.TypeCode.Code()), int(icmp.Seq), len(icmp.Payload), icmpHeaderLen, icmpHeaderLen+len(icmp.Payload))
+		f.hex(uint64(icmp.Checksum), uint64(icmp.Id))
+	}
 	if dns, ok := pkt.Layer(gl.LayerTypeDNS).(*gl.DNS); ok {
 		f.hex(uint64(dns.ID))
 		for _, a := range dns.Answers {

@@ -82,7 +82,7 @@ var gopacketNames = map[string]gopacket.LayerType{
 // decode, and no bytes are left over but Ethernet's padding.
 func TestNewScenariosDecodeCleanly(t *testing.T) {
 	for _, v := range variants(t) {
-		if !slices.Contains([]string{"arp", "dns"}, v.id) {
+		if !slices.Contains([]string{"arp", "dns", "ping", "traceroute"}, v.id) {
 			continue
 		}
 		s := build(t, v)
@@ -150,5 +150,75 @@ func TestDNS(t *testing.T) {
 	}
 	if len(s.Packets) != 3 || !s.Packets[1].Retransmission || time.Duration(s.Packets[1].TimeUS)*time.Microsecond != dnsTimeout {
 		t.Errorf("query lost: packets %d, the second at %dµs", len(s.Packets), s.Packets[1].TimeUS)
+	}
+}
+
+// icmpOf decodes packet p's ICMP message and IP header with gopacket.
+func icmpOf(t *testing.T, p Packet) (*gl.IPv4, *gl.ICMPv4) {
+	t.Helper()
+	pkt := gopacket.NewPacket(p.Frame[:len(p.Frame)-fcsLen], gl.LayerTypeEthernet, gopacket.Default)
+	ip, ok1 := pkt.Layer(gl.LayerTypeIPv4).(*gl.IPv4)
+	icmp, ok2 := pkt.Layer(gl.LayerTypeICMPv4).(*gl.ICMPv4)
+	if !ok1 || !ok2 {
+		t.Fatalf("packet %d: no IPv4 and ICMP", p.Index)
+	}
+	return ip, icmp
+}
+
+// TestPing: an echo request and its reply through the router, matched by
+// identifier and sequence number, the router lowering the TTL both ways.
+func TestPing(t *testing.T) {
+	s, err := Build("ping", DefaultParamsFor("ping"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Packets) != 4 {
+		t.Fatalf("%d packets, want a request and a reply, each on two links", len(s.Packets))
+	}
+	want := []struct {
+		typ uint8
+		ttl uint8
+	}{{ICMPEchoRequest, 64}, {ICMPEchoRequest, 63}, {ICMPEchoReply, 64}, {ICMPEchoReply, 63}}
+	_, first := icmpOf(t, s.Packets[0])
+	for i, w := range want {
+		ip, icmp := icmpOf(t, s.Packets[i])
+		if icmp.TypeCode.Type() != w.typ || ip.TTL != w.ttl || icmp.Id != first.Id || icmp.Seq != 1 || string(icmp.Payload) != pingData {
+			t.Errorf("packet %d: %v ttl %d id %#x seq %d", i, icmp.TypeCode, ip.TTL, icmp.Id, icmp.Seq)
+		}
+	}
+}
+
+// TestTraceroute: the first probe expires at the router, which answers
+// from its own address with Time Exceeded quoting the probe; the second
+// reaches the server, which answers with an echo reply.
+func TestTraceroute(t *testing.T) {
+	s, err := Build("traceroute", DefaultParamsFor("traceroute"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, p := range s.Packets {
+		kinds = append(kinds, p.Direction+" "+p.Caption)
+	}
+	wantKinds := []string{"client→router ICMP Echo request", "router→client ICMP Time Exceeded",
+		"client→router ICMP Echo request", "router→server ICMP Echo request",
+		"server→router ICMP Echo reply", "router→client ICMP Echo reply"}
+	if !slices.Equal(kinds, wantKinds) {
+		t.Fatalf("packets %v, want %v", kinds, wantKinds)
+	}
+	probeIP, _ := icmpOf(t, s.Packets[0])
+	teIP, te := icmpOf(t, s.Packets[1])
+	if probeIP.TTL != 1 || te.TypeCode != gl.CreateICMPv4TypeCode(gl.ICMPv4TypeTimeExceeded, gl.ICMPv4CodeTTLExceeded) {
+		t.Errorf("probe TTL %d, answer %v", probeIP.TTL, te.TypeCode)
+	}
+	if teIP.SrcIP.String() != s.Nodes[1].Interfaces[0].IP || teIP.DstIP.String() != "192.168.1.20" {
+		t.Errorf("Time Exceeded from %v to %v, want from the router's client-side address", teIP.SrcIP, teIP.DstIP)
+	}
+	quoted := s.Packets[0].Frame[ethHeaderLen : ethHeaderLen+ipv4HeaderLen+8]
+	if !slices.Equal(te.Payload, quoted) {
+		t.Errorf("Time Exceeded quotes % x, want the probe's IP header and 8 bytes % x", te.Payload, quoted)
+	}
+	if ip, _ := icmpOf(t, s.Packets[3]); ip.TTL != 1 {
+		t.Errorf("second probe reaches the server with TTL %d, want 1", ip.TTL)
 	}
 }

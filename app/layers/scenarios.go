@@ -18,6 +18,9 @@ var ErrUnknownScenario = errors.New("layers: unknown scenario")
 type scenarioDef struct {
 	info   Info
 	routed bool
+	// fixedTTL is set when the scenario chooses its packets' time to live
+	// itself, so Params.TTL need not let them cross the router.
+	fixedTTL bool
 	// defaultDrop is dropped when Params.Drop is nil (not given).
 	defaultDrop []int
 	run         func(*sim) error
@@ -52,6 +55,12 @@ func catalogue() []scenarioDef {
 		{info: Info{"dns", "DNS: a name becomes an address",
 			"The client asks its DNS server for the address of a name: one query in a UDP datagram to port 53, one response with the answer and how long it may be cached. Drop one and the resolver asks again after its timeout."},
 			run: runDNS},
+		{info: Info{"ping", "ping: ICMP echo",
+			"ping sends an ICMP echo request through the router to the server, whose operating system answers with an echo reply. ICMP rides directly in IP, with no ports; the router lowers the time to live both ways."},
+			routed: true, run: runPing},
+		{info: Info{"traceroute", "traceroute: the time to live at work",
+			"traceroute sends probes with a time to live of 1, then 2: the router throws the first away and reports back with ICMP Time Exceeded from its own address, which names the hop; the second reaches the server, which answers with an echo reply."},
+			routed: true, fixedTTL: true, run: runTraceroute},
 	}
 }
 
@@ -81,7 +90,7 @@ func Build(id string, p Params) (*Scenario, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if def.routed && p.TTL < 2 {
+	if def.routed && !def.fixedTTL && p.TTL < 2 {
 		return nil, &ParamError{Param: ParamTTL, Reason: "with a time to live of 1 the router would discard the packet (and report back with ICMP Time Exceeded), which this scenario does not show; use 2 or more"}
 	}
 	if p.Drop == nil {
