@@ -242,6 +242,58 @@ func fieldHelp(key string) string {
 		return "Counts the echo requests, so that each reply can be matched with its request."
 	case "icmp.data":
 		return "Bytes the reply must carry back unchanged; ping fills them with a pattern or a timestamp."
+	case "dhcp.type":
+		return "1 in messages from a client, 2 in those from a server; DHCP keeps BOOTP's layout."
+	case "dhcp.hw.type":
+		return "1: the hardware address below is an Ethernet MAC."
+	case "dhcp.hw.len":
+		return "The hardware address is 6 bytes long."
+	case "dhcp.hops":
+		return "Counts the relay agents that passed the message on; 0 on the server's own LAN."
+	case "dhcp.id":
+		return "A random number the client picks; every message of the exchange carries it, so the client knows which answers are for it."
+	case "dhcp.secs":
+		return "Seconds since the client began; servers may serve clients that have waited long first."
+	case "dhcp.flags":
+		return "The top bit asks the server to broadcast its answers, for clients that cannot take a unicast before they have an address."
+	case "dhcp.ip.client":
+		return "The client's current address, when it has one to renew; 0.0.0.0 here."
+	case "dhcp.ip.your":
+		return "The address the server offers or confirms for the client."
+	case "dhcp.ip.server":
+		return "A server for the next step of network booting; 0.0.0.0 when there is none."
+	case "dhcp.ip.relay":
+		return "The relay agent that passed the message between networks; 0.0.0.0 on the same LAN."
+	case "dhcp.hw.mac_addr":
+		return "The client's MAC address: the server knows the client by it, and sends its answers to it."
+	case "dhcp.hw.addr_padding":
+		return "The hardware address field is 16 bytes; a MAC fills 6."
+	case "dhcp.server":
+		return "An optional server name, from BOOTP; unused here."
+	case "dhcp.file":
+		return "An optional boot file name, for machines that start from the network; unused here."
+	case "dhcp.cookie":
+		return "The four bytes 99, 130, 83, 99 that say DHCP options follow."
+	case "dhcp.option.dhcp":
+		return "Option 53 says which DHCP message this is: 1 Discover, 2 Offer, 3 Request, 5 ACK."
+	case "dhcp.option.requested_ip_address":
+		return "Option 50: the address the client asks for, the one it was offered."
+	case "dhcp.option.dhcp_server_id":
+		return "Option 54: which server's offer the client takes, so that other servers withdraw theirs."
+	case "dhcp.option.ip_address_lease_time":
+		return "Option 51: how long the client may use the address before it must renew it."
+	case "dhcp.option.subnet_mask":
+		return "Option 1: which part of the address is the network, so the client knows who is on its LAN."
+	case "dhcp.option.router":
+		return "Option 3: the default gateway, where packets for other networks go."
+	case "dhcp.option.domain_name_server":
+		return "Option 6: the DNS server to ask for names."
+	case "dhcp.option.request_list":
+		return "Option 55: the settings the client would like the server to send."
+	case "dhcp.option.end":
+		return "Option 255 ends the list of options."
+	case "dhcp.option.padding":
+		return "Zeros that bring the message to the 300 bytes old BOOTP servers expect."
 	case "websocket.fin":
 		return "Set when this is the last frame of a message."
 	case "websocket.rsv":

@@ -136,6 +136,20 @@ func addFrame(t *testing.T, f *frameFacts, p Packet, isn map[string]uint32) {
 		f.dec(int(icmp.TypeCode.Type()), int(icmp.TypeCode.Code()), int(icmp.Seq), len(icmp.Payload), icmpHeaderLen, icmpHeaderLen+len(icmp.Payload))
 		f.hex(uint64(icmp.Checksum), uint64(icmp.Id))
 	}
+	if dhcp, ok := pkt.Layer(gl.LayerTypeDHCPv4).(*gl.DHCPv4); ok {
+		f.hex(uint64(dhcp.Xid))
+		f.ips[dhcp.YourClientIP.String()] = true
+		for _, o := range dhcp.Options {
+			switch {
+			case o.Type == gl.DHCPOptMessageType && len(o.Data) == 1:
+				f.dec(int(o.Data[0]))
+			case o.Type == gl.DHCPOptLeaseTime && len(o.Data) == 4:
+				f.dec(int(binary.BigEndian.Uint32(o.Data)))
+			case len(o.Data) == 4:
+				f.ips[net.IP(o.Data).String()] = true
+			}
+		}
+	}
 	if dns, ok := pkt.Layer(gl.LayerTypeDNS).(*gl.DNS); ok {
 		f.hex(uint64(dns.ID))
 		for _, a := range dns.Answers {

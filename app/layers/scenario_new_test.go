@@ -73,7 +73,7 @@ func TestARP(t *testing.T) {
 // the protocols gopacket decodes in full.
 var gopacketNames = map[string]gopacket.LayerType{
 	"eth": gl.LayerTypeEthernet, "arp": gl.LayerTypeARP, "ip": gl.LayerTypeIPv4,
-	"icmp": gl.LayerTypeICMPv4, "udp": gl.LayerTypeUDP, "tcp": gl.LayerTypeTCP, "dns": gl.LayerTypeDNS,
+	"icmp": gl.LayerTypeICMPv4, "udp": gl.LayerTypeUDP, "tcp": gl.LayerTypeTCP, "dns": gl.LayerTypeDNS, "dhcp": gl.LayerTypeDHCPv4,
 }
 
 // TestNewScenariosDecodeCleanly has gopacket decode every frame of the
@@ -82,7 +82,7 @@ var gopacketNames = map[string]gopacket.LayerType{
 // decode, and no bytes are left over but Ethernet's padding.
 func TestNewScenariosDecodeCleanly(t *testing.T) {
 	for _, v := range variants(t) {
-		if !slices.Contains([]string{"arp", "dns", "ping", "traceroute"}, v.id) {
+		if !slices.Contains([]string{"arp", "dns", "ping", "traceroute", "dhcp"}, v.id) {
 			continue
 		}
 		s := build(t, v)
@@ -220,5 +220,50 @@ func TestTraceroute(t *testing.T) {
 	}
 	if ip, _ := icmpOf(t, s.Packets[3]); ip.TTL != 1 {
 		t.Errorf("second probe reaches the server with TTL %d, want 1", ip.TTL)
+	}
+}
+
+// TestDHCP: Discover, Offer, Request, ACK with one transaction ID; the
+// client's two from 0.0.0.0 port 68 to the broadcast address port 67.
+func TestDHCP(t *testing.T) {
+	s, err := Build("dhcp", DefaultParamsFor("dhcp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Packets) != 4 {
+		t.Fatalf("%d packets, want 4", len(s.Packets))
+	}
+	var xid uint32
+	for i, want := range []gl.DHCPMsgType{gl.DHCPMsgTypeDiscover, gl.DHCPMsgTypeOffer, gl.DHCPMsgTypeRequest, gl.DHCPMsgTypeAck} {
+		p := s.Packets[i]
+		pkt := gopacket.NewPacket(p.Frame[:len(p.Frame)-fcsLen], gl.LayerTypeEthernet, gopacket.Default)
+		dhcp, ok := pkt.Layer(gl.LayerTypeDHCPv4).(*gl.DHCPv4)
+		if !ok {
+			t.Fatalf("packet %d: no DHCP", i)
+		}
+		var typ gl.DHCPMsgType
+		for _, o := range dhcp.Options {
+			if o.Type == gl.DHCPOptMessageType {
+				typ = gl.DHCPMsgType(o.Data[0])
+			}
+		}
+		if typ != want {
+			t.Errorf("packet %d: %v, want %v", i, typ, want)
+		}
+		if i == 0 {
+			xid = dhcp.Xid
+		}
+		if dhcp.Xid != xid {
+			t.Errorf("packet %d: transaction ID %#x, want %#x", i, dhcp.Xid, xid)
+		}
+		ip := pkt.Layer(gl.LayerTypeIPv4).(*gl.IPv4)
+		udp := pkt.Layer(gl.LayerTypeUDP).(*gl.UDP)
+		fromClient := i%2 == 0
+		switch {
+		case fromClient && (ip.SrcIP.String() != "0.0.0.0" || ip.DstIP.String() != "255.255.255.255" || udp.SrcPort != 68 || udp.DstPort != 67 || value(t, p, "eth.dst") != "ff:ff:ff:ff:ff:ff"):
+			t.Errorf("packet %d: %v:%d → %v:%d", i, ip.SrcIP, udp.SrcPort, ip.DstIP, udp.DstPort)
+		case !fromClient && (dhcp.YourClientIP.String() != "192.168.1.20" || udp.SrcPort != 67 || udp.DstPort != 68):
+			t.Errorf("packet %d: offers %v, ports %d → %d", i, dhcp.YourClientIP, udp.SrcPort, udp.DstPort)
+		}
 	}
 }

@@ -61,6 +61,9 @@ func catalogue() []scenarioDef {
 		{info: Info{"traceroute", "traceroute: the time to live at work",
 			"traceroute sends probes with a time to live of 1, then 2: the router throws the first away and reports back with ICMP Time Exceeded from its own address, which names the hop; the second reaches the server, which answers with an echo reply."},
 			routed: true, fixedTTL: true, run: runTraceroute},
+		{info: Info{"dhcp", "DHCP: getting an address",
+			"A client that has just joined the network has no IP address. It broadcasts a Discover from 0.0.0.0 to 255.255.255.255, a DHCP server offers an address, the client requests it, and the server acknowledges: four messages over UDP ports 68 and 67."},
+			run: runDHCP},
 	}
 }
 
