@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -177,7 +178,7 @@ func addFrame(t *testing.T, f *frameFacts, p Packet, isn map[string]uint32) {
 
 // related lists the frames that carry the same IP packet as packet i: its
 // copies on the other links (a router's step speaks of the frame that came
-// in and the one that goes out) and its other fragments.
+// in and the one that goes out, translated or not) and its other fragments.
 func related(s *Scenario, i int) []Packet {
 	key := func(p Packet) string {
 		if len(p.Frame) < ethHeaderLen+ipv4HeaderLen {
@@ -191,6 +192,21 @@ func related(s *Scenario, i int) []Packet {
 	for j := range s.Packets {
 		if j != i && k != "" && key(s.Packets[j]) == k {
 			out = append(out, s.Packets[j])
+		}
+	}
+	// Through NAT one of the addresses changes but the identification and
+	// the other address stay: the frames before and after translation.
+	natKey := func(p Packet, which int) string {
+		if len(p.Frame) < ethHeaderLen+ipv4HeaderLen || binary.BigEndian.Uint16(p.Frame[12:]) != EtherTypeIPv4 {
+			return ""
+		}
+		return string(p.Frame[ethHeaderLen+which:ethHeaderLen+which+4]) + string(p.Frame[ethHeaderLen+4:ethHeaderLen+6])
+	}
+	for j := range s.Packets {
+		for _, which := range []int{12, 16} {
+			if j != i && natKey(s.Packets[i], which) != "" && natKey(s.Packets[j], which) == natKey(s.Packets[i], which) && !slices.ContainsFunc(out, func(p Packet) bool { return p.Index == j }) {
+				out = append(out, s.Packets[j])
+			}
 		}
 	}
 	return out

@@ -96,7 +96,7 @@ func DefaultParams() Params {
 func DefaultParamsFor(id string) Params {
 	p := DefaultParams()
 	switch id {
-	case "router-hop":
+	case "router-hop", "nat", "ping", "traceroute":
 		p.ServerIP = netip.MustParseAddr("203.0.113.80")
 	case "dns":
 		p.ServerPort = dnsPort

@@ -95,7 +95,7 @@ func TestWritePcapng(t *testing.T) {
 		}
 		links := s.Links()
 		wantLinks := 1
-		if slices.Contains([]string{"router-hop", "ping", "traceroute"}, info.ID) {
+		if slices.Contains([]string{"router-hop", "ping", "traceroute", "nat"}, info.ID) {
 			wantLinks = 2
 		}
 		if len(links) != wantLinks {

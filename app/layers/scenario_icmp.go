@@ -188,8 +188,8 @@ func runPing(s *sim) error {
 		s.timeout(c, 7, sent+pingWait, "The reply was lost, so ping counts the request as lost all the same: it cannot tell which way the loss happened.")
 		return nil
 	}
-	s.step(len(s.packets)-1, c.id, "deliver", 7, "data", []string{"icmp"}, at, fmt.Sprintf(
-		"ping matches the reply to its request by identifier and sequence number and prints how long the round trip took: twice the path, plus the time to send the frames and to forward them."))
+	s.step(len(s.packets)-1, c.id, "deliver", 7, "data", []string{"icmp"}, at,
+		"ping matches the reply to its request by identifier and sequence number and prints how long the round trip took: twice the path, plus the time to send the frames and to forward them.")
 	return nil
 }
 

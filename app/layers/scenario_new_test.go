@@ -3,6 +3,7 @@ package layers
 import (
 	"net"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -82,11 +83,14 @@ var gopacketNames = map[string]gopacket.LayerType{
 // decode, and no bytes are left over but Ethernet's padding.
 func TestNewScenariosDecodeCleanly(t *testing.T) {
 	for _, v := range variants(t) {
-		if !slices.Contains([]string{"arp", "dns", "ping", "traceroute", "dhcp"}, v.id) {
+		if !slices.Contains([]string{"arp", "dns", "ping", "traceroute", "dhcp", "nat"}, v.id) {
 			continue
 		}
 		s := build(t, v)
 		for _, p := range s.Packets {
+			if len(p.Frame) > ethHeaderLen+v.p.MTU+fcsLen {
+				t.Errorf("%s packet %d: a %d-byte frame does not fit the MTU of %d", v.name, p.Index, len(p.Frame), v.p.MTU)
+			}
 			pkt := gopacket.NewPacket(p.Frame[:len(p.Frame)-fcsLen], gl.LayerTypeEthernet, gopacket.Default)
 			if e := pkt.ErrorLayer(); e != nil {
 				t.Fatalf("%s packet %d: %v", v.name, p.Index, e.Error())
@@ -99,7 +103,9 @@ func TestNewScenariosDecodeCleanly(t *testing.T) {
 			}
 			var want []gopacket.LayerType
 			for _, l := range p.Layers {
-				want = append(want, gopacketNames[l.Key])
+				if l.Key != "data" { // plain bytes are gopacket's Payload, left out above
+					want = append(want, gopacketNames[l.Key])
+				}
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("%s packet %d: gopacket sees %v, model %v", v.name, p.Index, got, want)
@@ -265,5 +271,32 @@ func TestDHCP(t *testing.T) {
 		case !fromClient && (dhcp.YourClientIP.String() != "192.168.1.20" || udp.SrcPort != 67 || udp.DstPort != 68):
 			t.Errorf("packet %d: offers %v, ports %d → %d", i, dhcp.YourClientIP, udp.SrcPort, udp.DstPort)
 		}
+	}
+}
+
+// TestNAT: the router rewrites the source address and port on the way out
+// and the destination on the way back. (checkFrames has gopacket recompute
+// every checksum of every variant, so the rewritten ones are checked too.)
+func TestNAT(t *testing.T) {
+	s, err := Build("nat", DefaultParamsFor("nat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Packets) != 4 {
+		t.Fatalf("%d packets, want 4", len(s.Packets))
+	}
+	type ends struct{ src, dst string }
+	var got []ends
+	for _, p := range s.Packets {
+		pkt := gopacket.NewPacket(p.Frame[:len(p.Frame)-fcsLen], gl.LayerTypeEthernet, gopacket.Default)
+		ip := pkt.Layer(gl.LayerTypeIPv4).(*gl.IPv4)
+		udp := pkt.Layer(gl.LayerTypeUDP).(*gl.UDP)
+		got = append(got, ends{net.JoinHostPort(ip.SrcIP.String(), udp.SrcPort.String()[:strings.IndexByte(udp.SrcPort.String()+"(", '(')]),
+			net.JoinHostPort(ip.DstIP.String(), udp.DstPort.String()[:strings.IndexByte(udp.DstPort.String()+"(", '(')])})
+	}
+	public := s.Nodes[1].Interfaces[1].IP
+	if got[0].src != "192.168.1.20:49152" || !strings.HasPrefix(got[1].src, public+":") || got[1].src == got[0].src ||
+		got[1].dst != got[0].dst || got[2].dst != got[1].src || got[3].dst != got[0].src || got[3].src != got[2].src {
+		t.Errorf("addresses and ports: %+v", got)
 	}
 }

@@ -64,6 +64,9 @@ func catalogue() []scenarioDef {
 		{info: Info{"dhcp", "DHCP: getting an address",
 			"A client that has just joined the network has no IP address. It broadcasts a Discover from 0.0.0.0 to 255.255.255.255, a DHCP server offers an address, the client requests it, and the server acknowledges: four messages over UDP ports 68 and 67."},
 			run: runDHCP},
+		{info: Info{"nat", "NAT: a home router translates",
+			"The client has a private address that the Internet does not route. The home router rewrites the datagram's source address and port to its own public ones, redoes both checksums, and maps the server's reply back to the client."},
+			routed: true, run: runNAT},
 	}
 }
 
