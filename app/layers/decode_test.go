@@ -50,6 +50,10 @@ func checkFrames(t *testing.T, s *Scenario) {
 		if uint64(eth.EthernetType) != number(t, p, "eth.type") {
 			t.Errorf("packet %d: EtherType %v", p.Index, eth.EthernetType)
 		}
+		if eth.EthernetType == gl.EthernetTypeARP {
+			checkARP(t, p, pkt)
+			continue
+		}
 		ip, ok := pkt.Layer(gl.LayerTypeIPv4).(*gl.IPv4)
 		if !ok {
 			t.Fatalf("packet %d: no IPv4 layer", p.Index)
@@ -72,6 +76,17 @@ func checkFrames(t *testing.T, s *Scenario) {
 				t.Fatalf("packet %d: no UDP layer", p.Index)
 			}
 			checkUDP(t, p, ip, udp, udp.Payload)
+		case gl.IPProtocolICMPv4:
+			icmp, ok := pkt.Layer(gl.LayerTypeICMPv4).(*gl.ICMPv4)
+			if !ok {
+				t.Fatalf("packet %d: no ICMP layer", p.Index)
+			}
+			if uint64(icmp.TypeCode.Type()) != number(t, p, "icmp.type") || uint64(icmp.Checksum) != number(t, p, "icmp.checksum") {
+				t.Errorf("packet %d: ICMP %v checksum %#04x", p.Index, icmp.TypeCode, icmp.Checksum)
+			}
+			if Checksum(ip.Payload) != 0 { // a correct checksum makes the sum come out as zero
+				t.Errorf("packet %d: ICMP checksum %#04x does not verify", p.Index, icmp.Checksum)
+			}
 		default:
 			t.Errorf("packet %d: unexpected protocol", p.Index)
 		}
@@ -350,5 +365,33 @@ func checkFields(t *testing.T, name string, p Packet, l Layer, lo, hi int, field
 			}
 		}
 		checkFields(t, name, p, l, f.Offset, f.Offset+f.Length, f.Children)
+	}
+}
+
+// checkARP compares gopacket's reading of an ARP message with the model's.
+func checkARP(t *testing.T, p Packet, pkt gopacket.Packet) {
+	t.Helper()
+	arp, ok := pkt.Layer(gl.LayerTypeARP).(*gl.ARP)
+	if !ok {
+		t.Fatalf("packet %d: no ARP layer", p.Index)
+	}
+	if arp.AddrType != gl.LinkTypeEthernet || arp.Protocol != gl.EthernetTypeIPv4 || arp.HwAddressSize != 6 || arp.ProtAddressSize != 4 {
+		t.Errorf("packet %d: ARP for %v/%v sizes %d/%d", p.Index, arp.AddrType, arp.Protocol, arp.HwAddressSize, arp.ProtAddressSize)
+	}
+	if uint64(arp.Operation) != number(t, p, "arp.opcode") {
+		t.Errorf("packet %d: ARP operation %d", p.Index, arp.Operation)
+	}
+	for _, c := range []struct {
+		key string
+		got string
+	}{
+		{"arp.src.hw_mac", net.HardwareAddr(arp.SourceHwAddress).String()},
+		{"arp.src.proto_ipv4", net.IP(arp.SourceProtAddress).String()},
+		{"arp.dst.hw_mac", net.HardwareAddr(arp.DstHwAddress).String()},
+		{"arp.dst.proto_ipv4", net.IP(arp.DstProtAddress).String()},
+	} {
+		if want := value(t, p, c.key); c.got != want {
+			t.Errorf("packet %d: %s is %s, model %s", p.Index, c.key, c.got, want)
+		}
 	}
 }

@@ -23,8 +23,8 @@
 // tcp-loss drops packet 3, its data segment, when Drop is not given
 // (nil); an empty Drop ("drop=none" in a URL) loses nothing.
 // The simulation reacts as the protocols would: TCP resends after its
-// retransmission timer (1 second for a SYN, 200 ms afterwards, doubling on
-// each timeout) or on three duplicate ACKs; a lost ACK makes the sender
+// retransmission timer (Linux's: 1 second for a SYN, then the measured round
+// trip plus 200 ms, doubling on each timeout) or on three duplicate ACKs; a lost ACK makes the sender
 // resend data the receiver already has; a lost handshake ACK is made up for
 // by the next segment; UDP does nothing. Packets are numbered in the order
 // they are sent, so dropping one shifts the numbers of those after it.
@@ -76,12 +76,20 @@
 // The same id and Params give byte-identical scenarios: initial sequence
 // numbers, IP identifications, the WebSocket key and masking keys come from
 // a hash of the addresses and ports, where real stacks use randomness or a
-// secret; times come from a fixed link model (10 ms one way, 100 Mbit/s).
+// secret; times come from a fixed link model (100 Mbit/s, with the 12-byte
+// inter-frame gap between back-to-back frames, and 10 ms one way: a real
+// LAN takes well under a millisecond, the timeline stretches it to be
+// readable and says so). Each host acts as soon as it has what it waits
+// for, so a reply can leave while an earlier packet is still on its way the
+// other way, and round trips read off a capture are the model's.
 //
 // # Captures
 //
-// WritePcap writes classic pcap with LINKTYPE_ETHERNET. Frames are written
-// without their FCS, as capturing cards usually deliver them. The capture is
+// WritePcapng writes pcapng with one interface per link (a tap on each
+// link), so that the two copies of a routed segment are not taken for a
+// retransmission; WritePcap writes classic pcap with LINKTYPE_ETHERNET,
+// which has a single interface. Frames are written without their FCS, as
+// capturing cards usually deliver them. The capture is
 // what taps at each sender would see, so dropped packets are included (they
 // were sent; they are lost further on), and Wireshark marks their resends as
 // retransmissions.

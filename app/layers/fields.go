@@ -168,6 +168,132 @@ func fieldHelp(key string) string {
 		return "The page that opened the WebSocket; a server checks it to refuse other sites' pages."
 	case "http.end":
 		return "An empty line ends the headers."
+	case "arp.hw.type":
+		return "The kind of hardware address asked about; 1 is Ethernet."
+	case "arp.proto.type":
+		return "The kind of network address asked about; 0x0800 is IPv4, the same number as the EtherType."
+	case "arp.hw.size":
+		return "The length of a hardware address: 6 bytes for a MAC."
+	case "arp.proto.size":
+		return "The length of a network address: 4 bytes for IPv4."
+	case "arp.opcode":
+		return "1 for a request (who has this IP address?), 2 for a reply (it is at this MAC)."
+	case "arp.src.hw_mac":
+		return "The MAC address of the machine sending this message."
+	case "arp.src.proto_ipv4":
+		return "The IP address of the machine sending this message; receivers may note the pair in their cache."
+	case "arp.dst.hw_mac":
+		return "The MAC address asked about: zeros in a request, since that is what the sender wants to learn."
+	case "arp.dst.proto_ipv4":
+		return "The IP address whose MAC address is wanted (in a reply, the asker's)."
+	case "dns.id":
+		return "A number the client picks for each query; the answer carries the same one, so the client can match them up."
+	case "dns.flags":
+		return "Sixteen bits that say whether this is a query or a response and how it went."
+	case "dns.flags.response":
+		return "0 in a query, 1 in a response."
+	case "dns.flags.opcode":
+		return "The kind of query; 0 is a standard one."
+	case "dns.flags.recdesired":
+		return "The client asks the server to find the answer itself, asking other servers if it must."
+	case "dns.flags.recavail":
+		return "In a response: the server is willing to resolve names all the way."
+	case "dns.flags.rcode":
+		return "The outcome: 0 no error, 3 the name does not exist."
+	case "dns.count.queries":
+		return "How many questions follow; always 1 in practice."
+	case "dns.count.answers":
+		return "How many answer records follow."
+	case "dns.count.auth_rr":
+		return "How many records name the servers responsible for the name."
+	case "dns.count.add_rr":
+		return "How many extra records follow, such as those servers' addresses."
+	case "dns.qry.name":
+		return "The name asked about, as labels each preceded by its length and ended by a zero byte."
+	case "dns.qry.type":
+		return "What is wanted about the name: 1 (A) is an IPv4 address, 28 (AAAA) an IPv6 one."
+	case "dns.qry.class":
+		return "1 (IN) for the Internet; other classes are hardly used."
+	case "dns.resp.name":
+		return "The name this record is about; two bytes starting with bits 11 point back to a name earlier in the message, which saves space."
+	case "dns.resp.type":
+		return "The record's type: 1 (A), an IPv4 address."
+	case "dns.resp.class":
+		return "1 (IN) for the Internet."
+	case "dns.resp.ttl":
+		return "How many seconds the answer may be kept in a cache before it must be asked again."
+	case "dns.resp.len":
+		return "The length of the data that follows: 4 bytes for an IPv4 address."
+	case "dns.a":
+		return "The answer: the IPv4 address of the name."
+	case "icmp.type":
+		return "What the message is: 8 echo request, 0 echo reply, 11 time exceeded, 3 destination unreachable."
+	case "icmp.code":
+		return "A detail of the type; for time exceeded, 0 means the TTL ran out on the way and 1 that fragments were not all reassembled in time."
+	case "icmp.checksum":
+		return "The Internet checksum over the whole ICMP message (with no pseudo-header, unlike TCP and UDP)."
+	case "icmp.unused":
+		return "Four bytes that this type does not use; always zero."
+	case "icmp.original":
+		return "The start of the packet that caused the error, so that the sender can tell which of its packets it was."
+	case "icmp.ident":
+		return "A number that tells one ping program's messages from another's; the reply carries it back."
+	case "icmp.seq":
+		return "Counts the echo requests, so that each reply can be matched with its request."
+	case "icmp.data":
+		return "Bytes the reply must carry back unchanged; ping fills them with a pattern or a timestamp."
+	case "dhcp.type":
+		return "1 in messages from a client, 2 in those from a server; DHCP keeps BOOTP's layout."
+	case "dhcp.hw.type":
+		return "1: the hardware address below is an Ethernet MAC."
+	case "dhcp.hw.len":
+		return "The hardware address is 6 bytes long."
+	case "dhcp.hops":
+		return "Counts the relay agents that passed the message on; 0 on the server's own LAN."
+	case "dhcp.id":
+		return "A random number the client picks; every message of the exchange carries it, so the client knows which answers are for it."
+	case "dhcp.secs":
+		return "Seconds since the client began; servers may serve clients that have waited long first."
+	case "dhcp.flags":
+		return "The top bit asks the server to broadcast its answers, for clients that cannot take a unicast before they have an address."
+	case "dhcp.ip.client":
+		return "The client's current address, when it has one to renew; 0.0.0.0 here."
+	case "dhcp.ip.your":
+		return "The address the server offers or confirms for the client."
+	case "dhcp.ip.server":
+		return "A server for the next step of network booting; 0.0.0.0 when there is none."
+	case "dhcp.ip.relay":
+		return "The relay agent that passed the message between networks; 0.0.0.0 on the same LAN."
+	case "dhcp.hw.mac_addr":
+		return "The client's MAC address: the server knows the client by it, and sends its answers to it."
+	case "dhcp.hw.addr_padding":
+		return "The hardware address field is 16 bytes; a MAC fills 6."
+	case "dhcp.server":
+		return "An optional server name, from BOOTP; unused here."
+	case "dhcp.file":
+		return "An optional boot file name, for machines that start from the network; unused here."
+	case "dhcp.cookie":
+		return "The four bytes 99, 130, 83, 99 that say DHCP options follow."
+	case "dhcp.option.dhcp":
+		return "Option 53 says which DHCP message this is: 1 Discover, 2 Offer, 3 Request, 5 ACK."
+	case "dhcp.option.requested_ip_address":
+		return "Option 50: the address the client asks for, the one it was offered."
+	case "dhcp.option.dhcp_server_id":
+		return "Option 54: which server's offer the client takes, so that other servers withdraw theirs."
+	case "dhcp.option.ip_address_lease_time":
+		return "Option 51: how long the client may use the address before it must renew it."
+	case "dhcp.option.subnet_mask":
+		return "Option 1: which part of the address is the network, so the client knows who is on its LAN."
+	case "dhcp.option.router":
+		return "Option 3: the default gateway, where packets for other networks go."
+	case "dhcp.option.domain_name_server":
+		return "Option 6: the DNS server to ask for names."
+	case "dhcp.option.request_list":
+		return "Option 55: the settings the client would like the server to send."
+	case "dhcp.option.end":
+		return "Option 255 ends the list of options."
+	case "dhcp.option.padding":
+		return "Zeros that bring the message to the 300 bytes old BOOTP servers expect."
 	case "websocket.fin":
 		return "Set when this is the last frame of a message."
 	case "websocket.rsv":
@@ -175,7 +301,7 @@ func fieldHelp(key string) string {
 	case "websocket.opcode":
 		return "What the frame carries: 1 text, 2 binary, 8 close, 9 ping, 10 pong."
 	case "websocket.mask":
-		return "Set when the payload is masked; a browser must mask every frame it sends, a server must not."
+		return "Set when the payload is masked; every client must mask the frames it sends, browser or not, and a server must not."
 	case "websocket.payload_length":
 		return "The payload length; 126 means the real length follows in 2 bytes, 127 in 8 bytes."
 	case "websocket.payload_length_ext":

@@ -154,9 +154,9 @@ type StackLayer struct {
 // that covers it.
 func Stack() []StackLayer {
 	return []StackLayer{
-		{7, "Application", tcpipApplication, "data", "HTTP, WebSocket, DNS"},
+		{7, "Application", tcpipApplication, "data", "HTTP, WebSocket, DNS, DHCP"},
 		{6, "Presentation", tcpipApplication, "data", "character encoding (UTF-8), compression, encryption"},
-		{5, "Session", tcpipApplication, "data", "opening, keeping and closing a conversation, such as a WebSocket connection"},
+		{5, "Session", tcpipApplication, "data", "keeping a conversation going over time, such as a login session or a resumed TLS session; TCP/IP has no separate protocol for it"},
 		{4, "Transport", tcpipTransport, "segment (TCP) or datagram (UDP)", "TCP, UDP"},
 		{3, "Network", tcpipInternet, "packet", "IPv4, IPv6, ICMP"},
 		{2, "Data link", tcpipLink, "frame", "Ethernet II, Wi-Fi (802.11), ARP"},

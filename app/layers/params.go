@@ -95,8 +95,11 @@ func DefaultParams() Params {
 // documentation), the others keep both machines on one network.
 func DefaultParamsFor(id string) Params {
 	p := DefaultParams()
-	if id == "router-hop" {
+	switch id {
+	case "router-hop", "nat", "ping", "traceroute":
 		p.ServerIP = netip.MustParseAddr("203.0.113.80")
+	case "dns":
+		p.ServerPort = dnsPort
 	}
 	return p
 }

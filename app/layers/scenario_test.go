@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,7 +15,7 @@ import (
 
 func TestScenariosBuild(t *testing.T) {
 	infos := Scenarios()
-	want := []string{"tcp-handshake", "tcp-data", "udp", "tcp-loss", "router-hop", "mss", "websocket"}
+	want := []string{"tcp-handshake", "tcp-data", "udp", "tcp-loss", "router-hop", "mss", "websocket", "arp", "dns", "ping", "traceroute", "dhcp", "nat"}
 	var ids []string
 	for _, i := range infos {
 		ids = append(ids, i.ID)
@@ -343,5 +344,35 @@ func TestSources(t *testing.T) {
 	accept := fieldsByKey(s.Packets[5], "http.sec_websocket_accept")
 	if len(accept) != 1 || accept[0].Source != Computed {
 		t.Errorf("Sec-WebSocket-Accept: %v", accept)
+	}
+}
+
+// TestRouterHasAnAddressOnEachNetwork: a router is a host on every network
+// it joins, and the text names the gateway's address.
+func TestRouterHasAnAddressOnEachNetwork(t *testing.T) {
+	s, err := Build("router-hop", DefaultParamsFor("router-hop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var router Node
+	for _, n := range s.Nodes {
+		if n.ID == "router" {
+			router = n
+		}
+	}
+	if len(router.Interfaces) != 2 {
+		t.Fatalf("router interfaces %+v", router.Interfaces)
+	}
+	for i, host := range []string{s.Nodes[0].Interfaces[0].IP, s.Nodes[2].Interfaces[0].IP} {
+		gw, err := netip.ParseAddr(router.Interfaces[i].IP)
+		if err != nil {
+			t.Fatalf("interface %d: %v", i, err)
+		}
+		if h := netip.MustParseAddr(host); gw == h || !netip.PrefixFrom(h, 24).Masked().Contains(gw) {
+			t.Errorf("interface %d: %v is not another address on %v's network", i, gw, h)
+		}
+	}
+	if !strings.Contains(s.Steps[3].Description, "default gateway, "+router.Interfaces[0].IP) {
+		t.Errorf("the client's link-layer step does not name its gateway's address: %s", s.Steps[3].Description)
 	}
 }

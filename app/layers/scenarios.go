@@ -18,6 +18,9 @@ var ErrUnknownScenario = errors.New("layers: unknown scenario")
 type scenarioDef struct {
 	info   Info
 	routed bool
+	// fixedTTL is set when the scenario chooses its packets' time to live
+	// itself, so Params.TTL need not let them cross the router.
+	fixedTTL bool
 	// defaultDrop is dropped when Params.Drop is nil (not given).
 	defaultDrop []int
 	run         func(*sim) error
@@ -46,6 +49,24 @@ func catalogue() []scenarioDef {
 		{info: Info{"websocket", "WebSocket: upgrade and frames",
 			"How the live quiz talks: a TCP handshake, an HTTP request to upgrade to WebSocket, the server's 101 answer with a Sec-WebSocket-Accept computed from the client's key, then your message in a masked client frame and an unmasked frame from the server."},
 			run: runWebSocket},
+		{info: Info{"arp", "ARP: finding the neighbour's MAC",
+			"Before the client's first IP packet to a machine on its own network, it has to learn that machine's MAC address: an ARP request broadcast to every card on the LAN, and a reply from the one that has the address. Then the packet that was waiting goes out."},
+			run: runARP},
+		{info: Info{"dns", "DNS: a name becomes an address",
+			"The client asks its DNS server for the address of a name: one query in a UDP datagram to port 53, one response with the answer and how long it may be cached. Drop one and the resolver asks again after its timeout."},
+			run: runDNS},
+		{info: Info{"ping", "ping: ICMP echo",
+			"ping sends an ICMP echo request through the router to the server, whose operating system answers with an echo reply. ICMP rides directly in IP, with no ports; the router lowers the time to live both ways."},
+			routed: true, run: runPing},
+		{info: Info{"traceroute", "traceroute: the time to live at work",
+			"traceroute sends probes with a time to live of 1, then 2: the router throws the first away and reports back with ICMP Time Exceeded from its own address, which names the hop; the second reaches the server, which answers with an echo reply."},
+			routed: true, fixedTTL: true, run: runTraceroute},
+		{info: Info{"dhcp", "DHCP: getting an address",
+			"A client that has just joined the network has no IP address. It broadcasts a Discover from 0.0.0.0 to 255.255.255.255, a DHCP server offers an address, the client requests it, and the server acknowledges: four messages over UDP ports 68 and 67."},
+			run: runDHCP},
+		{info: Info{"nat", "NAT: a home router translates",
+			"The client has a private address that the Internet does not route. The home router rewrites the datagram's source address and port to its own public ones, redoes both checksums, and maps the server's reply back to the client."},
+			routed: true, run: runNAT},
 	}
 }
 
@@ -75,7 +96,7 @@ func Build(id string, p Params) (*Scenario, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	if def.routed && p.TTL < 2 {
+	if def.routed && !def.fixedTTL && p.TTL < 2 {
 		return nil, &ParamError{Param: ParamTTL, Reason: "with a time to live of 1 the router would discard the packet (and report back with ICMP Time Exceeded), which this scenario does not show; use 2 or more"}
 	}
 	if p.Drop == nil {
@@ -85,6 +106,7 @@ func Build(id string, p Params) (*Scenario, error) {
 	if err := def.run(s); err != nil {
 		return nil, fmt.Errorf("layers: building %s: %w", id, err)
 	}
+	s.sortSteps()
 	return &Scenario{
 		ID: id, Title: def.info.Title, Summary: def.info.Summary,
 		Nodes: s.nodes(), Stack: Stack(), Packets: s.packets, Steps: s.steps,
@@ -99,10 +121,27 @@ func (s *sim) nodes() []Node {
 	}
 	out := []Node{node(s.client)}
 	if s.routed {
+		gw := s.routerIPs()
 		out = append(out, Node{ID: "router", Name: "Router", Interfaces: []Interface{
-			{MAC: s.p.RouterMACs[0].String()}, {MAC: s.p.RouterMACs[1].String()}}})
+			{MAC: s.p.RouterMACs[0].String(), IP: gw[0].String()}, {MAC: s.p.RouterMACs[1].String(), IP: gw[1].String()}}})
 	}
 	return append(out, node(s.server))
+}
+
+// routerIPs are the router's addresses, one on each network: [0] on the
+// client's, [1] on the server's. Like most gateways it takes the first
+// address of each /24, or the last when a host has that one.
+func (s *sim) routerIPs() [2]netip.Addr {
+	gw := func(host netip.Addr) netip.Addr {
+		b := host.As4()
+		if b[3] == 1 {
+			b[3] = 254
+		} else {
+			b[3] = 1
+		}
+		return netip.AddrFrom4(b)
+	}
+	return [2]netip.Addr{gw(s.client.ip), gw(s.server.ip)}
 }
 
 // notes flags addresses that do not fit the drawing. The model has no
@@ -204,7 +243,11 @@ func runUDP(s *sim) error {
 	}
 	if s.fragments(x) > 1 && s.partlyArrived(x) {
 		s.receiveFragments(x)
-		s.timeout(sv, 3, x.arriveAt+ipfragTime, "The server's IP holds the fragments that did arrive, waiting for the missing one. After 30 seconds (Linux's default) it gives up and throws them away: losing one fragment loses the whole datagram.")
+		why := "The server's IP holds the fragments that did arrive, waiting for the missing one. After 30 seconds (Linux's default) it gives up and throws them away: losing one fragment loses the whole datagram."
+		if !s.packets[x.pkts[0]].Dropped {
+			why += " As it holds the first fragment, it also sends the client an ICMP Time Exceeded message (code 1, fragment reassembly time exceeded), which this scenario does not draw."
+		}
+		s.timeout(sv, 3, x.arriveAt+ipfragTime, why)
 	}
 	s.step(-1, c.id, "note", 4, "datagram", nil, s.last, "Nothing else happens. UDP keeps no copy and runs no timer, so the client never learns that the message was lost. A program that needs its messages to arrive must notice and resend them itself, as the live quiz does with its acknowledgments.")
 	return nil
@@ -271,7 +314,7 @@ func runWebSocket(s *sim) error {
 	msgSrc := s.p.source(ParamMessage)
 	frame := wsApp(OpText, &mask, s.p.Message, msgSrc)
 	if err := s.transfer(c, write{app: frame, caption: "WebSocket text frame (masked)",
-		appWhy:  fmt.Sprintf("The page calls socket.send() with your message. The browser wraps it in a WebSocket frame: FIN set (the whole message is in this frame), opcode 1 for text, the MASK bit and the length, then a random 4-byte masking key (%02x %02x %02x %02x) and the text XORed with it. Browsers must mask every frame they send.", mask[0], mask[1], mask[2], mask[3]),
+		appWhy:  fmt.Sprintf("The page calls socket.send() with your message. The browser wraps it in a WebSocket frame: FIN set (the whole message is in this frame), opcode 1 for text, the MASK bit and the length, then a random 4-byte masking key (%02x %02x %02x %02x) and the text XORed with it. Every client must mask the frames it sends, browser or not (RFC 6455).", mask[0], mask[1], mask[2], mask[3]),
 		recvWhy: fmt.Sprintf("The server's WebSocket code reads the frame header, XORs the payload with the masking key to undo the mask, and has the text: %s.", quote(s.p.Message)),
 	}); err != nil {
 		return err

@@ -1,29 +1,44 @@
 package layers
 
 import (
+	"cmp"
 	"crypto/sha1"
 	"encoding/binary"
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// The simulated network's timing. The numbers are illustrative: round
-// values that make the timeline easy to read, not measurements.
+// The simulated network's timing. The numbers are illustrative round
+// values, not measurements.
 const (
-	pathDelay = 10 * time.Millisecond // one way between client and server, split evenly over the links
-	bitRate   = 100_000_000           // bits per second: Fast Ethernet
+	// pathDelay is the one-way delay between client and server apart from
+	// sending the bits, split evenly over the links. On a real LAN it is
+	// well under a millisecond (cable and a switch); the timeline stretches
+	// it so that its steps are easy to tell apart, and so that the frames of
+	// a flight all leave before the first one arrives (the first transmit
+	// step says so).
+	pathDelay = 10 * time.Millisecond
+	bitRate   = 100_000_000 // bits per second: Fast Ethernet
 	// preambleLen is the preamble and start frame delimiter sent before
 	// every frame; they take time on the wire but hold no data.
 	preambleLen = 8
-	minRTO      = 200 * time.Millisecond // the lowest retransmission timeout Linux uses
-	initialRTO  = time.Second            // RFC 6298, before any round trip has been measured
-	fallbackRTO = 3 * time.Second        // RFC 6298 5.7: once a SYN had to be sent again
-	window      = 64240                  // the receive window Linux offers in its SYN: 44 segments of 1460 bytes
-	ipfragTime  = 30 * time.Second       // how long Linux keeps fragments waiting for the rest
+	// interFrameGap is the silence, in byte times, that a card must leave
+	// after a frame before it sends the next one.
+	interFrameGap = 12
+	// The retransmission timeout follows Linux: 1 second before a round
+	// trip has been measured, then the measured round trip plus a floor of
+	// 200 ms (RFC 6298's rules would never go below 1 second), and 3
+	// seconds once a SYN had to be sent again.
+	minRTO      = 200 * time.Millisecond
+	initialRTO  = time.Second
+	fallbackRTO = 3 * time.Second
+	window      = 64240            // the receive window Linux offers in its SYN: 44 segments of 1460 bytes
+	ipfragTime  = 30 * time.Second // how long Linux keeps fragments waiting for the rest
 )
 
 // host is one end of the conversation, with the state its TCP keeps
@@ -80,7 +95,8 @@ type sim struct {
 	packets        []Packet
 	steps          []Step
 	last           time.Duration            // the latest time anything happened; the next action starts then
-	linkFree       map[string]time.Duration // when each node's card has finished sending
+	linkFree       map[string]time.Duration // when each node's card may send its next frame
+	busy           map[string]time.Duration // when each node last did anything; it can act again from then
 	arrive         map[int]time.Duration    // when each packet reaches the end of its link
 }
 
@@ -88,7 +104,7 @@ func newSim(p Params, routed bool) *sim {
 	mk := func(id string, ip netip.Addr, mac net.HardwareAddr, port uint16, ipP, macP, portP string) *host {
 		h := &host{id: id, ip: ip, mac: mac, port: port,
 			ipSrc: p.source(ipP), macSrc: p.source(macP), portSrc: p.source(portP),
-			mss: uint16(p.MTU - ipv4HeaderLen - tcpHeaderLen), rto: minRTO}
+			mss: uint16(p.MTU - ipv4HeaderLen - tcpHeaderLen)}
 		h.ipID = uint16(digest("ip id", ip.String()))
 		return h
 	}
@@ -99,6 +115,7 @@ func newSim(p Params, routed bool) *sim {
 		routed:   routed,
 		drop:     map[int]bool{},
 		linkFree: map[string]time.Duration{},
+		busy:     map[string]time.Duration{},
 		arrive:   map[int]time.Duration{},
 	}
 	// Real stacks pick initial sequence numbers with a keyed hash of the
@@ -106,6 +123,8 @@ func newSim(p Params, routed bool) *sim {
 	// hash with no key does the same here, minus the secrecy, and keeps
 	// every build of the same Params identical.
 	tuple := fmt.Sprintf("%v:%d %v:%d", p.ClientIP, p.ClientPort, p.ServerIP, p.ServerPort)
+	// A connection that starts open has measured its round trip already.
+	s.client.rto, s.server.rto = minRTO+s.roundTrip(), minRTO+s.roundTrip()
 	s.client.iss = digest("isn client", tuple)
 	s.server.iss = digest("isn server", tuple)
 	for _, d := range p.Drop {
@@ -126,6 +145,11 @@ func (s *sim) peer(h *host) *host {
 		return s.server
 	}
 	return s.client
+}
+
+// roundTrip is the time there and back without the time to send the bits.
+func (s *sim) roundTrip() time.Duration {
+	return 2 * pathDelay
 }
 
 // path lists the links from one host to the other.
@@ -313,24 +337,66 @@ func (s *sim) sendPiece(x *xmit, pc *piece, h hop, t time.Duration) error {
 	if err != nil {
 		return err
 	}
-	n := len(s.packets[idx].Frame)
-	tx := time.Duration(n+preambleLen) * 8 * time.Second / bitRate
-	s.linkFree[h.from] = t + tx
-	pc.at = t + tx + h.delay
-	s.arrive[idx] = pc.at
-	pc.alive = !s.drop[idx]
+	pc.at, pc.alive = s.wire(idx, h, t, pc.keys(x, 2))
 	pc.pkt = idx
 	x.pkts = append(x.pkts, idx)
-	keys := pc.keys(x, 2)
-	s.step(idx, "wire", "transmit", 1, "bits", keys, t, fmt.Sprintf(
-		"The %s's network card sends the %d-byte frame as %d bits, after a 7-byte preamble and a start-of-frame byte that let the receiving card lock on to the signal. At 100 Mbit/s this takes %s.",
-		h.from, n, n*8, spoken(tx)))
-	if !pc.alive {
+	return nil
+}
+
+// wire is the transmit step of packet idx on link h at t, and its loss if
+// it is dropped. It returns when the frame reaches the end of the link and
+// whether it does.
+func (s *sim) wire(idx int, h hop, t time.Duration, keys []string) (time.Duration, bool) {
+	n := len(s.packets[idx].Frame)
+	tx := time.Duration(n+preambleLen) * 8 * time.Second / bitRate
+	s.linkFree[h.from] = t + tx + interFrameGap*8*time.Second/bitRate
+	at := t + tx + h.delay
+	s.arrive[idx] = at
+	alive := !s.drop[idx]
+	desc := fmt.Sprintf(
+		"The %s's network card sends the %d-byte frame as %d bits, after a 7-byte preamble and a start-of-frame byte that let the receiving card lock on to the signal. At 100 Mbit/s this takes %s; then the card stays silent for at least 12 byte times, the inter-frame gap, before its next frame.",
+		h.from, n, n*8, spoken(tx))
+	if idx == 0 {
+		desc += fmt.Sprintf(" On a real LAN the frame would reach the other end well under a millisecond later; this timeline stretches the trip to %s so that its steps are easy to follow.", spoken(h.delay))
+	}
+	s.step(idx, "wire", "transmit", 1, "bits", keys, t, desc)
+	if !alive {
 		s.step(idx, "wire", "lost", 1, "bits", keys, t+h.delay/2, fmt.Sprintf(
 			"Packet %d is lost on the way (you chose to drop it), as interference, a full queue or a faulty cable can do. The %s never sees it, and nothing tells the sender.",
 			idx, h.to))
 	}
-	return nil
+	return at, alive
+}
+
+// rawFrame is a frame built outside the TCP and UDP machinery: ARP, ICMP,
+// or a datagram whose application bytes a scenario makes itself.
+type rawFrame struct {
+	h             hop
+	frame         []byte
+	layers        []Layer
+	caption, info string
+}
+
+// emit puts f on its link, no earlier than t, and returns its index, when
+// it arrives and whether it does.
+func (s *sim) emit(f rawFrame, t time.Duration) (int, time.Duration, bool) {
+	t = max(t, s.linkFree[f.h.from])
+	for i := range f.layers {
+		addHelp(f.layers[i].Fields)
+	}
+	idx := len(s.packets)
+	s.packets = append(s.packets, Packet{
+		Index: idx, From: f.h.from, To: f.h.to, Direction: f.h.from + "→" + f.h.to,
+		Caption: f.caption, Info: f.info, TimeUS: t.Microseconds(),
+		Dropped: s.drop[idx], Frame: f.frame, Layers: f.layers,
+	})
+	s.last = max(s.last, t)
+	keys := make([]string, len(f.layers))
+	for i, l := range f.layers {
+		keys[i] = l.Key
+	}
+	at, alive := s.wire(idx, f.h, t, keys)
+	return idx, at, alive
 }
 
 // packet builds the frame for one piece on link h and appends it.
@@ -410,8 +476,10 @@ func (s *sim) info(x *xmit, pc piece) string {
 
 // step appends one animation step.
 func (s *sim) step(pkt int, side, action string, osi int, pdu string, keys []string, t time.Duration, desc string) {
-	t = max(t, s.lastStep())
 	s.last = max(s.last, t)
+	if side != "wire" {
+		s.busy[side] = max(s.busy[side], t)
+	}
 	s.steps = append(s.steps, Step{
 		Index: len(s.steps), Packet: pkt, Side: side, Action: action,
 		OSI: osi, TCPIP: tcpipOf(osi), PDU: pdu, Layers: append([]string{}, keys...),
@@ -419,11 +487,18 @@ func (s *sim) step(pkt int, side, action string, osi int, pdu string, keys []str
 	})
 }
 
-func (s *sim) lastStep() time.Duration {
-	if len(s.steps) == 0 {
-		return 0
+// readyAt is the earliest time h can act: when it last did something.
+func (s *sim) readyAt(h *host) time.Duration { return s.busy[h.id] }
+
+// sortSteps puts the steps in time order. Each host acts as soon as it
+// can, so a reply may leave while an earlier packet is still on its way
+// the other way; steps at the same moment keep the order they were made
+// in, which is the order of cause and effect.
+func (s *sim) sortSteps() {
+	slices.SortStableFunc(s.steps, func(a, b Step) int { return cmp.Compare(a.TimeUS, b.TimeUS) })
+	for i := range s.steps {
+		s.steps[i].Index = i
 	}
-	return time.Duration(s.steps[len(s.steps)-1].TimeUS) * time.Microsecond
 }
 
 // spoken writes a duration in words, as a screen reader should say it.

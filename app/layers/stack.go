@@ -51,8 +51,12 @@ func (s *sim) senderSteps(x *xmit, pieces []piece) {
 	h := s.path(x.from, x.to)[0]
 	var l2 string
 	if s.routed {
-		l2 = fmt.Sprintf("The %s is on another network, so the frame goes to the router, the %s's default gateway: Ethernet puts a 14-byte header in front with the router's MAC, %v, as destination (learnt earlier with ARP), its own MAC, %v, as source, and type 0x0800 for IPv4. The %s's MAC is not in the frame at all.",
-			x.to.id, x.from.id, h.dstMAC, h.srcMAC, x.to.id)
+		gw := s.routerIPs()[0]
+		if x.from == s.server {
+			gw = s.routerIPs()[1]
+		}
+		l2 = fmt.Sprintf("The %s is on another network, so the frame goes to the router, the %s's default gateway, %v: Ethernet puts a 14-byte header in front with the router's MAC, %v, as destination (learnt earlier with ARP), its own MAC, %v, as source, and type 0x0800 for IPv4. The %s's MAC is not in the frame at all, and neither is the gateway's IP address: the packet still says where it is going.",
+			x.to.id, x.from.id, gw, h.dstMAC, h.srcMAC, x.to.id)
 	} else {
 		l2 = fmt.Sprintf("The %s is on the same network, so Ethernet addresses the frame straight to it: a 14-byte header with destination MAC %v (learnt earlier with ARP), source MAC %v, and type 0x0800 for IPv4.",
 			x.to.id, h.dstMAC, h.srcMAC)
@@ -85,14 +89,22 @@ func (s *sim) forward(x *xmit, pieces []piece, h hop) error {
 			x.from.id, fcs))
 		before := pc.ip
 		pc.ip.TTL--
-		oldSum, newSum := ipChecksum(before), ipChecksum(pc.ip)
+		// Both checksums are read from bytes: the one in the frame that
+		// arrived, and the one in the packet the router is about to send,
+		// payload included, so the text says what the frames carry.
+		oldSum := binary.BigEndian.Uint16(in.Frame[ethHeaderLen+10:])
+		outPacket, err := pc.ip.Packet(pc.payload)
+		if err != nil {
+			return fmt.Errorf("forwarding %s: %w", x.caption, err)
+		}
+		newSum := binary.BigEndian.Uint16(outPacket[10:])
 		// The next two steps show the packet as it leaves: the frame
 		// sendPiece is about to append, so its new TTL, checksum and MACs
 		// are what the inspector shows.
 		out := len(s.packets)
 		s.step(out, "router", "forward", 3, "packet", pc.keys(x, 3), pc.at, fmt.Sprintf(
-			"The router looks up the destination address, %v, in its routing table and finds that it is reached through its other interface. It lowers the time to live from %d to %d; as the header has changed, it recomputes the header checksum, which goes from 0x%04x to 0x%04x. The IP addresses and everything inside the packet stay as they were.",
-			pc.ip.Dst, before.TTL, pc.ip.TTL, oldSum, newSum))
+			"The router has an IP address on each network, %v and %v. It looks up the destination address, %v, in its routing table and finds that it is reached through its interface on the %s's network. It lowers the time to live from %d to %d; as the header has changed, it recomputes the header checksum, which goes from 0x%04x to 0x%04x. The IP addresses and everything inside the packet stay as they were.",
+			s.routerIPs()[0], s.routerIPs()[1], pc.ip.Dst, x.to.id, before.TTL, pc.ip.TTL, oldSum, newSum))
 		s.step(out, "router", "encapsulate", 2, "frame", keys, pc.at, fmt.Sprintf(
 			"The router puts the packet in a new frame for the next link, from its own MAC on that side, %v, to the %s's MAC, %v, with a new FCS. MAC addresses change at every hop; IP addresses do not.",
 			h.srcMAC, x.to.id, h.dstMAC))
@@ -101,15 +113,6 @@ func (s *sim) forward(x *xmit, pieces []piece, h hop) error {
 		}
 	}
 	return nil
-}
-
-// ipChecksum is the header checksum h gets.
-func ipChecksum(h IPv4Header) uint16 {
-	b, err := h.Packet(nil)
-	if err != nil {
-		return 0 // the header was encoded once already, so this cannot happen
-	}
-	return binary.BigEndian.Uint16(b[10:])
 }
 
 // receiveLower explains how the receiver of x (which arrived) unwraps the

@@ -98,13 +98,16 @@ func (s *sim) handshake(finish bool) error {
 			if sa.arrived {
 				s.receiveLower(sa)
 				c.irs, c.rcvNxt, c.sndUna = sv.iss, sv.iss+1, c.iss+1
+				if attempt == 0 { // Karn: a resent SYN gives no sample
+					c.rto = minRTO + sa.arriveAt - s.sentAt(syn)
+				}
 				s.recv(sa, "The SYN-ACK acknowledges the client's SYN and brings the server's initial sequence number. The connection is established on the client's side; the client still has to acknowledge the server's SYN.")
 				t = sa.arriveAt
 				break
 			}
 		}
 		fire := s.sentAt(syn) + rto
-		s.timeout(c, 4, fire, fmt.Sprintf("%s and no SYN-ACK. The client's retransmission timer runs out (until a round trip has been measured it starts at 1 second, RFC 6298), so TCP will send the SYN again, and doubles the timer in case the network is congested.", spoken(rto)))
+		s.timeout(c, 4, fire, fmt.Sprintf("%s and no SYN-ACK. The client's retransmission timer runs out (Linux, like RFC 6298, starts it at 1 second until it has measured a round trip), so TCP will send the SYN again, and doubles the timer in case the network is congested.", spoken(rto)))
 		rto *= 2
 		c.rto = fallbackRTO // RFC 6298 5.7
 		t = fire
@@ -116,6 +119,7 @@ func (s *sim) handshake(finish bool) error {
 		return err
 	}
 	if ack.arrived {
+		sv.rto = minRTO + ack.arriveAt - synAckAt
 		s.handshakeDone(ack, "The ACK confirms that the server's SYN arrived. The connection is now established on both sides: three segments, and each side knows where the other's bytes start.")
 	}
 	rto = initialRTO
@@ -195,7 +199,7 @@ func (s *sim) transfer(from *host, w write) error {
 	from.sndNxt = end
 	dataLen := len(w.app.bytes)
 	rto := from.rto
-	t := s.last
+	t := s.readyAt(from) // the program writes as soon as it has what it needed
 	send := segs
 	var timerStart time.Duration
 	dupAcks := 0
@@ -268,7 +272,7 @@ func (s *sim) transfer(from *host, w write) error {
 			o.why = fmt.Sprintf("The acknowledgment moved forward but stopped at byte %d, so that segment is missing too. TCP sends it again at once.", rel)
 		default:
 			fire := timerStart + rto
-			s.timeout(from, 4, fire, fmt.Sprintf("%s and no acknowledgment of byte %d, so %s's retransmission timer runs out (Linux never waits less than 200 milliseconds, however short the round trip). TCP will send the oldest unacknowledged segment again, and doubles the timer in case the network is congested.", spoken(rto), rel, from.the()))
+			s.timeout(from, 4, fire, fmt.Sprintf("%s and no acknowledgment of byte %d, so %s's retransmission timer runs out. Linux sets that timer to the round trip it measured plus a floor of 200 milliseconds, however short the round trip (RFC 6298 would wait at least 1 second). TCP will send the oldest unacknowledged segment again, and doubles the timer in case the network is congested.", spoken(rto), rel, from.the()))
 			rto *= 2
 			t = fire
 			o.why = fmt.Sprintf("TCP sends the segment at byte %d again: the same bytes with the same sequence number, from the copy it kept.", rel)
@@ -401,7 +405,7 @@ func (s *sim) receiveData(to *host, xs []*xmit, start uint32, dataLen int, w wri
 		}
 	}
 	if pending > 0 {
-		ackNow(lastArrive, "ACK", fmt.Sprintf("TCP acknowledges what has arrived: acknowledgment number %d means every byte before %d is here. The segment carries no data.", to.rcvNxt-to.irs, to.rcvNxt-to.irs))
+		ackNow(lastArrive, "ACK", fmt.Sprintf("TCP acknowledges what has arrived: acknowledgment number %d means every byte before %d is here. The segment carries no data. (A real receiver may hold such an ACK back, by up to 500 milliseconds under RFC 1122, in the hope of sending it along with data; this model sends it at once.)", to.rcvNxt-to.irs, to.rcvNxt-to.irs))
 	}
 	return acks, nil
 }

@@ -16,7 +16,10 @@ import (
 
 // The Layers visualizer: GET /layers is the page, GET /api/layers the
 // scenario list, GET /api/layers/{id} one scenario built from the query
-// string, and GET /api/layers/{id}.pcap the same scenario as a capture.
+// string, and GET /api/layers/{id}.pcapng the same scenario as a capture
+// with one interface per link. GET /api/layers/{id}.pcap serves classic
+// pcap where the scenario has one link, and pcapng where it has several,
+// since classic pcap cannot keep the links apart.
 // The page and the API read the same query parameters (layers.Param*
 // names), so a link such as /layers?scenario=websocket&message=…&observed=
 // client_ip opens the page on exactly what /api/layers/websocket?message=…
@@ -147,12 +150,17 @@ func (s *Server) handleAPILayers(c echo.Context) error {
 }
 
 // handleAPILayer serves /api/layers/{id} as JSON and /api/layers/{id}.pcap
-// as a capture: echo's router cannot tell the two apart, so one handler
-// looks at the suffix.
+// or .pcapng as a capture: echo's router cannot tell them apart, so one
+// handler looks at the suffix.
 func (s *Server) handleAPILayer(c echo.Context) error {
 	id := c.Param("id")
-	pcap := strings.HasSuffix(id, ".pcap")
-	id = strings.TrimSuffix(id, ".pcap")
+	var capture string
+	for _, ext := range []string{".pcapng", ".pcap"} {
+		if strings.HasSuffix(id, ext) {
+			id, capture = strings.TrimSuffix(id, ext), ext
+			break
+		}
+	}
 	sc, problems, err := buildScenario(id, c.QueryParams())
 	if err != nil {
 		return err
@@ -167,15 +175,22 @@ func (s *Server) handleAPILayer(c echo.Context) error {
 			Errors: problems,
 		})
 	}
-	if !pcap {
+	if capture == "" {
 		return c.JSON(http.StatusOK, sc)
 	}
 	var buf bytes.Buffer
-	if err := layers.WritePcap(&buf, sc); err != nil {
-		return fmt.Errorf("write pcap of %q: %w", id, err)
+	if capture == ".pcap" && len(sc.Links()) <= 1 {
+		if err := layers.WritePcap(&buf, sc); err != nil {
+			return fmt.Errorf("write pcap of %q: %w", id, err)
+		}
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="`+id+`.pcap"`)
+		return c.Blob(http.StatusOK, "application/vnd.tcpdump.pcap", buf.Bytes())
 	}
-	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+id+`.pcap"`)
-	return c.Blob(http.StatusOK, "application/vnd.tcpdump.pcap", buf.Bytes())
+	if err := layers.WritePcapng(&buf, sc); err != nil {
+		return fmt.Errorf("write pcapng of %q: %w", id, err)
+	}
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+id+`.pcapng"`)
+	return c.Blob(http.StatusOK, "application/x-pcapng", buf.Bytes())
 }
 
 // layersForm holds the form's values as typed (or as the defaults print).
@@ -295,7 +310,7 @@ func (s *Server) handleLayers(c echo.Context) error {
 	if page.Scenario != nil {
 		page.Steps = stepLines(page.Scenario)
 	}
-	page.PcapURL = "/api/layers/" + page.Selected.ID + ".pcap"
+	page.PcapURL = "/api/layers/" + page.Selected.ID + ".pcapng"
 	if qs := scenarioQuery(q).Encode(); qs != "" {
 		page.PcapURL += "?" + qs
 	}

@@ -158,7 +158,7 @@ func TestLayersBrowserDropShowsRetransmission(t *testing.T) {
 	if !strings.Contains(after.Lost, "lost") || !strings.Contains(after.Retrans, "retransmission") {
 		t.Errorf("ladder after dropping packet 3: lost row %q, retransmission row %q", after.Lost, after.Retrans)
 	}
-	if !strings.Contains(after.Search, "drop=3") || !strings.Contains(after.Pcap, "drop=3") || !strings.HasPrefix(after.Pcap, "/api/layers/tcp-data.pcap?") {
+	if !strings.Contains(after.Search, "drop=3") || !strings.Contains(after.Pcap, "drop=3") || !strings.HasPrefix(after.Pcap, "/api/layers/tcp-data.pcapng?") {
 		t.Errorf("address %q and capture link %q do not carry drop=3", after.Search, after.Pcap)
 	}
 	if after.Focus != "3" {

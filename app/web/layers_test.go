@@ -1,14 +1,19 @@
 package web
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/google/gopacket/pcapgo"
 
 	"netstudy/app/layers"
 )
@@ -187,7 +192,7 @@ func TestLayersAPIBadParams(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
-			for _, suffix := range []string{"", ".pcap"} {
+			for _, suffix := range []string{"", ".pcap", ".pcapng"} {
 				var body paramErrorBody
 				layersGetJSON(t, ts, "/api/layers/tcp-data"+suffix+"?"+tt.query, http.StatusBadRequest, &body)
 				if body.Param != tt.param || !strings.HasPrefix(body.Error, tt.param+": ") {
@@ -220,7 +225,7 @@ func TestLayersAPIBadParams(t *testing.T) {
 
 func TestLayersAPIUnknown(t *testing.T) {
 	ts := newTestServer(t, testContent())
-	for _, path := range []string{"/api/layers/nope", "/api/layers/nope.pcap", "/api/layers/nope?client_port=abc", "/api/layers/.pcap"} {
+	for _, path := range []string{"/api/layers/nope", "/api/layers/nope.pcap", "/api/layers/nope.pcapng", "/api/layers/nope?client_port=abc", "/api/layers/.pcap", "/api/layers/.pcapng"} {
 		var body map[string]string
 		layersGetJSON(t, ts, path, http.StatusNotFound, &body)
 		if !strings.Contains(body["error"], "scenario") {
@@ -261,24 +266,82 @@ func pcapRecords(t *testing.T, b []byte) int {
 	return n
 }
 
+// pcapngLinks reads a pcapng file and returns the name of the interface
+// each packet was captured on.
+func pcapngLinks(t *testing.T, b []byte) []string {
+	t.Helper()
+	r, err := pcapgo.NewNgReader(bytes.NewReader(b), pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		t.Fatalf("pcapng: %v", err)
+	}
+	var out []string
+	for {
+		_, ci, err := r.ReadPacketData()
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("pcapng packet %d: %v", len(out), err)
+		}
+		intf, err := r.Interface(ci.InterfaceIndex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, intf.Name)
+	}
+}
+
 func TestLayersPcap(t *testing.T) {
 	ts := newTestServer(t, testContent())
-	for _, path := range []string{"/api/layers/tcp-handshake", "/api/layers/tcp-loss?drop=3,4", "/api/layers/router-hop?message=hi"} {
+	tests := []struct {
+		path, ext string
+		ng        bool // the answer is pcapng
+		links     int
+	}{
+		{"/api/layers/tcp-handshake", ".pcap", false, 1},
+		{"/api/layers/tcp-loss?drop=3,4", ".pcap", false, 1},
+		{"/api/layers/tcp-loss?drop=3,4", ".pcapng", true, 1},
+		// Two links do not fit classic pcap: .pcap serves pcapng too.
+		{"/api/layers/router-hop?message=hi", ".pcap", true, 2},
+		{"/api/layers/router-hop?message=hi", ".pcapng", true, 2},
+	}
+	for _, tt := range tests {
 		var sc layers.Scenario
-		layersGetJSON(t, ts, path, http.StatusOK, &sc)
-		pcapPath := strings.Replace(path, "/"+sc.ID, "/"+sc.ID+".pcap", 1)
+		layersGetJSON(t, ts, tt.path, http.StatusOK, &sc)
+		pcapPath := strings.Replace(tt.path, "/"+sc.ID, "/"+sc.ID+tt.ext, 1)
 		status, body, h := get(t, ts, pcapPath)
 		if status != http.StatusOK {
 			t.Fatalf("GET %s = %d %s", pcapPath, status, body)
 		}
-		if ct := h.Get("Content-Type"); ct != "application/vnd.tcpdump.pcap" {
-			t.Errorf("Content-Type = %q", ct)
+		wantCT, wantName := "application/vnd.tcpdump.pcap", sc.ID+".pcap"
+		if tt.ng {
+			wantCT, wantName = "application/x-pcapng", sc.ID+".pcapng"
 		}
-		if cd := h.Get("Content-Disposition"); cd != `attachment; filename="`+sc.ID+`.pcap"` {
-			t.Errorf("Content-Disposition = %q", cd)
+		if ct := h.Get("Content-Type"); ct != wantCT {
+			t.Errorf("%s: Content-Type = %q, want %q", pcapPath, ct, wantCT)
 		}
-		if n := pcapRecords(t, []byte(body)); n != len(sc.Packets) {
-			t.Errorf("%s: %d records, want %d (one per packet)", pcapPath, n, len(sc.Packets))
+		if cd := h.Get("Content-Disposition"); cd != `attachment; filename="`+wantName+`"` {
+			t.Errorf("%s: Content-Disposition = %q", pcapPath, cd)
+		}
+		if !tt.ng {
+			if n := pcapRecords(t, []byte(body)); n != len(sc.Packets) {
+				t.Errorf("%s: %d records, want %d (one per packet)", pcapPath, n, len(sc.Packets))
+			}
+			continue
+		}
+		got := pcapngLinks(t, []byte(body))
+		if len(got) != len(sc.Packets) {
+			t.Fatalf("%s: %d packets, want %d", pcapPath, len(got), len(sc.Packets))
+		}
+		seen := map[string]bool{}
+		for i, name := range got {
+			seen[name] = true
+			if p := sc.Packets[i]; name != p.From+"-"+p.To && name != p.To+"-"+p.From {
+				t.Errorf("%s: packet %d (%s→%s) on interface %q", pcapPath, i, p.From, p.To, name)
+			}
+		}
+		if len(seen) != tt.links {
+			t.Errorf("%s: interfaces %v, want %d", pcapPath, seen, tt.links)
 		}
 	}
 }
@@ -340,7 +403,7 @@ func TestLayersPageParams(t *testing.T) {
 		`value="5000"`,
 		`name="client_mac" value="02:00:00:aa:00:99"`,
 		`id="observed" name="observed" value="message"`,
-		`href="/api/layers/udp.pcap?client_mac=02%3A00%3A00%3Aaa%3A00%3A99&amp;client_port=5000&amp;message=Hi&#43;%3Cb%3Ethere&amp;observed=message"`,
+		`href="/api/layers/udp.pcapng?client_mac=02%3A00%3A00%3Aaa%3A00%3A99&amp;client_port=5000&amp;message=Hi&#43;%3Cb%3Ethere&amp;observed=message"`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %s", want)

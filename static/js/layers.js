@@ -160,8 +160,8 @@ function show(sc, q, { step, packet, focusDrop }) {
   state.frames = new Map();
   const qs = q.toString();
   history.replaceState(null, "", `/layers?scenario=${encodeURIComponent(sc.id)}${qs ? "&" + qs : ""}`);
-  pcapLink.href = `/api/layers/${encodeURIComponent(sc.id)}.pcap${qs ? "?" + qs : ""}`;
-  pcapLink.setAttribute("download", `${sc.id}.pcap`);
+  pcapLink.href = `/api/layers/${encodeURIComponent(sc.id)}.pcapng${qs ? "?" + qs : ""}`;
+  pcapLink.setAttribute("download", `${sc.id}.pcapng`);
   $("scenario-summary").textContent = sc.summary;
 
   const notes = $("scenario-notes");
