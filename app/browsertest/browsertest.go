@@ -35,7 +35,12 @@ type Browser struct {
 	cancel context.CancelFunc
 }
 
-// New starts Chromium for the test and stops it when the test ends.
+// New returns the Chromium for the test. In a package whose TestMain runs
+// through Main, every test shares one Chromium, started by the first test
+// that asks for it: each NewPage still gets its own browser context, so
+// tests stay as isolated as separate phones, and a package no longer pays
+// a browser start per test. Elsewhere New starts a Chromium of the test's
+// own and stops it when the test ends.
 func New(t testing.TB) *Browser {
 	t.Helper()
 	path := findChromium()
@@ -45,6 +50,53 @@ func New(t testing.TB) *Browser {
 		}
 		t.Skip("browsertest: chromium not found (apt-get install -y chromium, or set NETSTUDY_CHROMIUM)")
 	}
+	if sharedBrowser != nil {
+		b, err := sharedBrowser.get(path)
+		if err != nil {
+			t.Fatalf("browsertest: start the shared chromium: %v", err)
+		}
+		return b
+	}
+	b, err := startWithRetries(t, path)
+	if err != nil {
+		t.Fatalf("browsertest: start chromium: %v", err)
+	}
+	t.Cleanup(b.cancel)
+	return b
+}
+
+// sharedBrowser is set by Main before any test runs and read-only after
+// that; it is nil in packages that do not use Main.
+var sharedBrowser *shared
+
+// shared is the one Chromium of a test binary whose TestMain runs Main.
+type shared struct {
+	once sync.Once
+	b    *Browser
+	err  error
+}
+
+func (s *shared) get(path string) (*Browser, error) {
+	s.once.Do(func() { s.b, s.err = startWithRetries(nil, path) })
+	return s.b, s.err
+}
+
+// Main runs the package's tests with one shared Chromium (see New) and
+// stops it once every test has finished. Use it from TestMain:
+//
+//	func TestMain(m *testing.M) { browsertest.Main(m) }
+func Main(m *testing.M) {
+	sharedBrowser = &shared{}
+	code := m.Run()
+	if sharedBrowser.b != nil {
+		sharedBrowser.b.cancel()
+	}
+	os.Exit(code)
+}
+
+// startWithRetries starts Chromium, retrying a start that dies. t may be
+// nil, when the browser outlives any one test.
+func startWithRetries(t testing.TB, path string) (*Browser, error) {
 	// Chromium now and then dies as it starts (a crash report and no
 	// DevTools endpoint: once in some sixty starts on this machine): that
 	// says nothing about the pages under test, so it gets a few tries.
@@ -54,15 +106,13 @@ func New(t testing.TB) *Browser {
 	)
 	for attempt := 1; attempt <= startAttempts; attempt++ {
 		if b, err = start(path); err == nil {
-			break
+			return b, nil
 		}
-		t.Logf("browsertest: start chromium, attempt %d of %d: %v", attempt, startAttempts, err)
+		if t != nil {
+			t.Logf("browsertest: start chromium, attempt %d of %d: %v", attempt, startAttempts, err)
+		}
 	}
-	if err != nil {
-		t.Fatalf("browsertest: start chromium: %v", err)
-	}
-	t.Cleanup(b.cancel)
-	return b
+	return nil, err
 }
 
 const startAttempts = 3
@@ -223,7 +273,15 @@ func (p *Page) Problems() []string {
 // checks that the page reported no error.
 func (p *Page) Run(t testing.TB, actions ...chromedp.Action) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(p.Ctx, Timeout)
+	p.RunWithin(t, Timeout, actions...)
+}
+
+// RunWithin is Run with a timeout of its own, for the rare action that is
+// slow by nature (a whole accessibility audit of a long page on a busy
+// machine), so that the common timeout can stay short.
+func (p *Page) RunWithin(t testing.TB, timeout time.Duration, actions ...chromedp.Action) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.Ctx, timeout)
 	defer cancel()
 	if err := chromedp.Run(ctx, actions...); err != nil {
 		t.Fatalf("browser: %v (page problems: %v)", err, p.Problems())
