@@ -229,7 +229,6 @@ func TestSrsMigratesSM2History(t *testing.T) {
 	}
 }
 
-
 // Anki's daily limits: on a first visit a big deck offers at most the
 // day's new cards; learning cards come first, reviews next within their
 // limit, then new cards; undo gives a day's slot back.
