@@ -276,3 +276,37 @@ func TestMatchBrowserPhoneReducedMotion(t *testing.T) {
 		}
 	}
 }
+
+// The study modes pass the accessibility rules in the states a student
+// reaches: the flashcards' statistics with the table open, a Write
+// verdict, a Match game under way with a wrong pair marked.
+func TestStudyModesPassAxe(t *testing.T) {
+	ts := newTestServer(t, studyContent())
+	p := browsertest.New(t).NewPage(t)
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/flashcards"),
+		waitCounts("20 0 0"),
+		chromedp.Click("#flip", chromedp.ByID),
+		chromedp.Click(`[data-grade="easy"]`, chromedp.ByQuery),
+		waitCounts("19 0 0"),
+		chromedp.Click(".forecast-table summary", chromedp.ByQuery),
+	)
+	assertAxeClean(t, p, "/flashcards with statistics")
+	p.Run(t, chromedp.Navigate(ts.URL+"/flashcards/write?note=routing"))
+	writePrompt(t, p)
+	p.Run(t,
+		chromedp.SendKeys("#write-input", "Nothing", chromedp.ByID),
+		chromedp.Click("#write-check", chromedp.ByID),
+		browsertest.WaitJS(`document.getElementById("write-verdict").dataset.outcome === "wrong"`),
+	)
+	assertAxeClean(t, p, "/flashcards/write with a verdict")
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/flashcards/match?note=routing"),
+		browsertest.WaitJS(`document.getElementById("match").dataset.state === "ready"`),
+		chromedp.Click("#match-start", chromedp.ByID),
+		chromedp.Click(`.match-tile[data-pair="0"][data-side="term"]`, chromedp.ByQuery),
+		chromedp.Click(`.match-tile[data-pair="1"][data-side="definition"]`, chromedp.ByQuery),
+		browsertest.WaitJS(`document.querySelectorAll(".match-tile.is-wrong").length === 2`),
+	)
+	assertAxeClean(t, p, "/flashcards/match with a wrong pair")
+}
