@@ -4,8 +4,8 @@
 const SVG = "http://www.w3.org/2000/svg";
 const WIDTH = 600;
 const HEIGHT = 160;
-const TOP = 16; // room for the numbers above the bars
-const BOTTOM = 20; // room for the day labels
+const TOP = 22; // room for the numbers above the bars
+const BOTTOM = 24; // room for the day labels
 
 function el(name, attrs, text) {
   const e = document.createElementNS(SVG, name);
