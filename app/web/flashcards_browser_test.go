@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"netstudy/app/browsertest"
 )
@@ -253,4 +254,49 @@ func TestFlashcardsBrowserPhone(t *testing.T) {
 	)
 	p.Run(t, chromedp.Click(".forecast-table summary", chromedp.ByQuery), browsertest.WaitJS(`document.querySelector(".forecast-table").open`))
 	assertNoSidewaysScroll(t, p, "/flashcards with the table open")
+}
+
+// The options set a deck's own limits and the desired retention, by
+// keyboard; a value out of range is refused with a message.
+func TestFlashcardsBrowserOptions(t *testing.T) {
+	ts := newTestServer(t, studyContent())
+	p := browsertest.New(t).NewPage(t)
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/flashcards?note=layers"),
+		waitCounts("20 0 0"),
+		chromedp.Focus("#opt-new", chromedp.ByID),
+		pqKeys(kb.End, kb.Backspace, kb.Backspace, "5", kb.Enter),
+		browsertest.WaitJS(`document.getElementById("options-status").textContent === "Options saved."`),
+		waitCounts("5 0 0"),
+		chromedp.Focus("#opt-retention", chromedp.ByID),
+		chromedp.SetValue("#opt-retention", "0.5", chromedp.ByID),
+		pqKeys(kb.Enter),
+		browsertest.WaitJS(`document.getElementById("options-status").textContent === "The desired retention must be between 0.7 and 0.99."`),
+	)
+	// Another deck keeps the default; the limit stays after a reload.
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/flashcards?note=routing"),
+		waitCounts("6 0 0"),
+		chromedp.Navigate(ts.URL+"/flashcards?note=layers"),
+		waitCounts("5 0 0"),
+	)
+	// A lower desired retention spaces reviews out: Easy on a new card
+	// comes back later at 0.8 than at 0.9.
+	easy := func() string {
+		t.Helper()
+		p.Run(t, chromedp.Click("#flip", chromedp.ByID), browsertest.WaitJS(`!document.getElementById("grades").hidden`))
+		return p.Text(t, `[data-grade="easy"] .when`)
+	}
+	if got := easy(); got != "8 days" {
+		t.Errorf("Easy at 0.9 previews %q, want 8 days", got)
+	}
+	p.Run(t,
+		chromedp.SetValue("#opt-retention", "0.8", chromedp.ByID),
+		chromedp.Focus("#opt-retention", chromedp.ByID),
+		pqKeys(kb.Enter),
+		browsertest.WaitJS(`document.getElementById("options-status").textContent === "Options saved."`),
+	)
+	if got := easy(); got != "28 days" { // as ts-fsrs gives under node
+		t.Errorf("Easy at 0.8 previews %q, want 28 days", got)
+	}
 }
