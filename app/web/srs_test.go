@@ -419,3 +419,41 @@ func TestSrsImportValidatesAndMerges(t *testing.T) {
 		t.Error("export then import changed the cards")
 	}
 }
+
+// Damaged progress files, made by mutating a good one (a seeded run, so
+// a failure repeats): each is either read or refused with one of the
+// clear messages, never a crash of another kind, and whatever is read
+// loads and schedules.
+func TestSrsImportSurvivesDamagedFiles(t *testing.T) {
+	p := srsPage(t)
+	var bad []string
+	evalModule(t, p, `import("/static/js/srs.js").then((m) => {
+		let seed = 19;
+		const rand = (n) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+		const now = Date.UTC(2026, 0, 1);
+		const good = m.emptyProgress();
+		for (let i = 0; i < 4; i++) m.grade(good, "term:d:" + i, 1 + (i % 4), now + i);
+		good.limits.d = { newPerDay: 3, reviewsPerDay: 9 };
+		const text = m.exportText(good, now);
+		const pieces = ['"', "{", "}", "[", "]", ",", ":", "-1", "1e309", "null", "true", '"x"', "0.5", "9", ""];
+		const bad = [];
+		for (let i = 0; i < 3000; i++) {
+			let s = text;
+			for (let k = 1 + rand(3); k > 0; k--) {
+				const at = rand(s.length);
+				s = s.slice(0, at) + pieces[rand(pieces.length)] + s.slice(at + rand(6));
+			}
+			try {
+				const p = m.parseExport(s);
+				m.nextCard(Object.keys(p.cards), p, "", now);
+				m.stats(Object.keys(p.cards), p, now);
+			} catch (e) {
+				if (!(e instanceof Error) || !/^This (progress )?file/.test(e.message) || e instanceof TypeError) bad.push(e.name + ": " + e.message + " in " + s.slice(0, 300));
+			}
+		}
+		return bad.slice(0, 5);
+	})`, &bad)
+	for _, b := range bad {
+		t.Error(b)
+	}
+}
