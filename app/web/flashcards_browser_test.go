@@ -179,6 +179,7 @@ func TestFlashcardsBrowserProgressFile(t *testing.T) {
 	b := browsertest.New(t)
 	a := b.NewPage(t)
 	a.Run(t,
+		steadyClicks(),
 		chromedp.Navigate(ts.URL+"/flashcards?note=routing"),
 		waitCounts("6 0 0"),
 		chromedp.Focus("#card", chromedp.ByID),
@@ -239,7 +240,7 @@ func TestFlashcardsBrowserPhone(t *testing.T) {
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
-		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile),
+		phoneTaps(),
 		chromedp.Navigate(ts.URL+"/flashcards"),
 		waitCounts("20 0 0"),
 		chromedp.Click("#card", chromedp.ByID),
@@ -262,6 +263,7 @@ func TestFlashcardsBrowserOptions(t *testing.T) {
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
+		steadyClicks(),
 		chromedp.Navigate(ts.URL+"/flashcards?note=layers"),
 		waitCounts("20 0 0"),
 		chromedp.Focus("#opt-new", chromedp.ByID),

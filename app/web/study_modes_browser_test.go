@@ -123,7 +123,7 @@ func TestWriteBrowserPhone(t *testing.T) {
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
-		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile),
+		phoneTaps(),
 		chromedp.Navigate(ts.URL+"/flashcards/write"),
 	)
 	term := writePromptAny(t, p)
@@ -242,10 +242,7 @@ func TestMatchBrowserPhoneReducedMotion(t *testing.T) {
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
-		chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile),
-		chromedp.ActionFunc(func(ctx context.Context) error {
-			return emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}).Do(ctx)
-		}),
+		phoneTaps(),
 		chromedp.Navigate(ts.URL+"/flashcards/match"),
 		browsertest.WaitJS(`document.getElementById("match").dataset.state === "ready"`),
 		chromedp.Click("#match-start", chromedp.ByID),
@@ -284,6 +281,7 @@ func TestStudyModesPassAxe(t *testing.T) {
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
+		steadyClicks(),
 		chromedp.Navigate(ts.URL+"/flashcards"),
 		waitCounts("20 0 0"),
 		chromedp.Click("#flip", chromedp.ByID),
@@ -309,4 +307,19 @@ func TestStudyModesPassAxe(t *testing.T) {
 		browsertest.WaitJS(`document.querySelectorAll(".match-tile.is-wrong").length === 2`),
 	)
 	assertAxeClean(t, p, "/flashcards/match with a wrong pair")
+}
+
+// phoneTaps makes the page a 360 px phone whose user asks for reduced
+// motion. Besides testing that preference, it turns off smooth scrolling,
+// which would move a button while a tap is aimed at it.
+func phoneTaps() chromedp.Action {
+	return chromedp.Tasks{chromedp.EmulateViewport(360, 740, chromedp.EmulateMobile), steadyClicks()}
+}
+
+// steadyClicks asks for reduced motion, which turns smooth scrolling off
+// (app.css): a click that scrolls to its target then lands where aimed.
+func steadyClicks() chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		return emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}).Do(ctx)
+	})
 }
