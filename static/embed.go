@@ -4,7 +4,7 @@ package static
 
 import "embed"
 
-// FS holds the css, js and img folders.
+// FS holds the css, js, img and vendor folders.
 //
-//go:embed css js img
+//go:embed css js img vendor
 var FS embed.FS

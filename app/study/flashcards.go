@@ -88,3 +88,28 @@ func cardID(kind CardKind, slug, text string) string {
 	h.Write([]byte(strings.Join(strings.Fields(strings.ToLower(text)), " ")))
 	return fmt.Sprintf("%s:%s:%012x", kind, slug, h.Sum64()&0xffffffffffff)
 }
+
+// DeckSizes counts the cards of each note, by slug, without building their
+// HTML for the browser: the home page needs only these numbers, with the
+// schedule it keeps itself, to say how many cards are due.
+func DeckSizes(lib *notes.Library) map[string]int {
+	sizes := make(map[string]int, len(lib.Notes))
+	for _, n := range lib.Notes {
+		if n.Err != nil {
+			continue
+		}
+		count := 0
+		for _, qa := range n.QA {
+			if strings.TrimSpace(qa.AnswerText) != "" {
+				count++
+			}
+		}
+		for _, t := range n.Vocabulary {
+			if strings.TrimSpace(t.Definition) != "" {
+				count += 2
+			}
+		}
+		sizes[n.Slug] = count
+	}
+	return sizes
+}

@@ -76,3 +76,23 @@ func TestCardTextIsEscaped(t *testing.T) {
 		}
 	}
 }
+
+// DeckSizes must agree with Deck, card for card, or the home page's due
+// count would differ from the flashcards page's.
+func TestDeckSizesAgreeWithDecks(t *testing.T) {
+	lib := library(t)
+	sizes := DeckSizes(lib)
+	want := map[string]int{}
+	all, _ := Deck(lib, "")
+	for _, c := range all {
+		want[c.NoteSlug]++
+	}
+	if len(sizes) != len(want) {
+		t.Fatalf("DeckSizes = %v, want %v", sizes, want)
+	}
+	for slug, n := range want {
+		if sizes[slug] != n {
+			t.Errorf("DeckSizes[%s] = %d, want %d", slug, sizes[slug], n)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"testing/fstest"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -230,5 +231,78 @@ func TestPracticeBrowserPhone(t *testing.T) {
 	p.Eval(t, `document.documentElement.scrollWidth > document.documentElement.clientWidth`, &overflow)
 	if overflow {
 		t.Error("the page scrolls sideways on a 360px screen")
+	}
+}
+
+// The score page lists the questions missed, each with its right answer
+// and explanation, and "Retry the ones I missed" brings back only those.
+func TestPracticeBrowserMissedListExplains(t *testing.T) {
+	ts := newTestServer(t, fstest.MapFS{
+		"quizzes/two.md": {Data: []byte(`---
+title: Two questions
+---
+
+## Which layer does a router work at?
+
+- [ ] Transport
+- [x] Network
+
+> Routers forward packets by their **IP address**.
+
+## How many bits are in an IPv4 address?
+
+Answer: 32
+Match: number
+
+> Four bytes of eight bits.
+`)},
+	})
+	p := browsertest.New(t).NewPage(t)
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/practice/two"),
+		browsertest.WaitJS(`document.querySelector("#practice").classList.contains("is-interactive")`),
+		browsertest.WaitJS(pqVisible+` === "q1"`),
+		pqTabUntil("#pq-q1 input[value=a]"), pqKeys(" ", kb.Enter),
+		pqAnswered("q1", "wrong"),
+		pqNext("q2"),
+		pqKeys(kb.Tab), pqFocused("#pq-q2-text"), pqKeys("16", kb.Enter),
+		pqAnswered("q2", "wrong"),
+		pqKeys(kb.Tab), pqFocused("#pq-next"), pqKeys(kb.Enter),
+		pqFocused("#pq-score"),
+	)
+	var missed []struct{ Prompt, Answer, Explanation string }
+	p.Eval(t, `[...document.querySelectorAll("#pq-missed > li")].map((li) => ({
+		prompt: li.querySelector(".pq-missed-prompt").textContent.trim(),
+		answer: li.querySelector(".pq-missed-answer").textContent,
+		explanation: li.querySelector(".pq-missed-explanation").textContent.trim(),
+	}))`, &missed)
+	want := []struct{ Prompt, Answer, Explanation string }{
+		{"Which layer does a router work at?", "The right answer is Network.", "Routers forward packets by their IP address."},
+		{"How many bits are in an IPv4 address?", "The answer is 32.", "Four bytes of eight bits."},
+	}
+	if len(missed) != len(want) {
+		t.Fatalf("missed list %+v, want %d items", missed, len(want))
+	}
+	for i := range want {
+		if missed[i] != want[i] {
+			t.Errorf("missed %d: %+v, want %+v", i+1, missed[i], want[i])
+		}
+	}
+	// Retry both, get one right: the list shrinks to the other.
+	p.Run(t,
+		pqKeys(kb.Tab), pqFocused("#pq-retry"), pqKeys(kb.Enter),
+		pqFocused("#pq-q1-prompt"),
+		pqTabUntil("#pq-q1 input[value=a]"), pqKeys(kb.ArrowDown, kb.Enter),
+		pqAnswered("q1", "right"),
+		pqNext("q2"),
+		pqKeys(kb.Tab), pqFocused("#pq-q2-text"), pqKeys("8", kb.Enter),
+		pqAnswered("q2", "wrong"),
+		pqKeys(kb.Tab), pqFocused("#pq-next"), pqKeys(kb.Enter),
+		pqFocused("#pq-score"),
+	)
+	var prompts []string
+	p.Eval(t, `[...document.querySelectorAll("#pq-missed .pq-missed-prompt")].map((e) => e.textContent.trim())`, &prompts)
+	if len(prompts) != 1 || prompts[0] != "How many bits are in an IPv4 address?" {
+		t.Errorf("after the retry the missed list is %q", prompts)
 	}
 }

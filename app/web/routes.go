@@ -27,6 +27,8 @@ func (s *Server) routes() {
 	e.GET("/notes-format", s.handleNotesFormat)
 	e.GET("/vocabulary", s.handleVocabulary)
 	e.GET("/flashcards", s.handleFlashcards)
+	e.GET("/flashcards/write", s.handleWrite)
+	e.GET("/flashcards/match", s.handleMatch)
 	e.GET("/practice", s.handlePractice)
 	e.GET("/practice/:quiz", s.handlePracticeQuiz)
 	e.GET("/layers", s.handleLayers)
@@ -66,6 +68,7 @@ func (s *Server) routes() {
 	api.GET("/notes/:slug", s.handleAPINote)
 	api.GET("/vocabulary", s.handleAPIVocabulary)
 	api.GET("/flashcards", s.handleAPIFlashcards)
+	api.GET("/flashcards/counts", s.handleAPIFlashcardCounts)
 	api.GET("/quizzes", s.handleAPIQuizzes)
 	api.GET("/quizzes/:id", s.handleAPIQuiz)
 	api.POST("/quizzes/:id/check", s.handleAPIQuizCheck) // answer key of one question, after it is answered

@@ -1,5 +1,5 @@
 import { attachFilter } from "./filter.js";
-import { countDue, load } from "./srs.js";
+import { countsFromTotals, load } from "./srs.js";
 
 const input = document.getElementById("note-search");
 const list = document.getElementById("note-list");
@@ -11,14 +11,23 @@ if (input && list) {
   });
 }
 
-// How many flashcards wait for review, from this browser's own schedule.
+// How many flashcards wait for study today, from this browser's own
+// schedule and the number of cards in each deck (a few hundred bytes, not
+// the cards themselves): the same figure as the flashcards page's "All
+// notes" deck, new cards within today's limit included.
 async function showDue() {
   const box = document.getElementById("due-cards");
   if (!box) return;
-  const res = await fetch("/api/flashcards", { headers: { Accept: "application/json" } });
+  let res;
+  try {
+    res = await fetch("/api/flashcards/counts", { headers: { Accept: "application/json" } });
+  } catch {
+    return;
+  }
   if (!res.ok) return;
-  const cards = await res.json();
-  const due = countDue(cards.map((c) => c.id), load(), Date.now());
+  const { decks } = await res.json();
+  const c = countsFromTotals(decks, load(), Date.now());
+  const due = c.new + c.learning + c.review;
   document.getElementById("due-count").textContent = String(due);
   document.getElementById("due-noun").textContent = due === 1 ? "flashcard" : "flashcards";
   box.hidden = false;

@@ -34,6 +34,7 @@ let retry = false; // is this a pass over missed questions?
 let results = new Map(); // qid -> "right" | "wrong" | "poll", for this pass
 let busy = false;
 let missed = []; // the <li> elements answered wrong in the last finished pass
+const reviews = new Map(); // qid -> {said, explanationHTML}: what the feedback showed
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 const listOf = (words) => (words.length < 2 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`);
@@ -201,6 +202,7 @@ function reveal(li, answer, r) {
     const names = [...li.querySelectorAll(".pq-choice.is-right .pq-choice-text")].map((e) => e.textContent.trim());
     said = `${names.length === 1 ? "The right answer is" : "The right answers are"} ${listOf(names)}`;
   }
+  reviews.set(li.dataset.qid, { said, explanationHTML: r.explanation_html || "" });
   answerLine.textContent = said ? `${said}.` : "";
   answerLine.hidden = !said;
   if (r.explanation_html) {
@@ -244,11 +246,42 @@ function finish() {
   if (polls) notes.push(`${plural(polls, "poll is", "polls are")} not scored.`);
   if (scored && !missed.length) notes.push("You got every question right.");
   scoreNote.textContent = notes.join(" ");
+  showMissed();
   retryButton.hidden = missed.length === 0;
   retryButton.textContent = `Retry the ${missed.length === 1 ? "one" : missed.length} I missed`;
   score.hidden = false;
   status.textContent = `Finished. ${scoreText.textContent}`;
   score.focus();
+}
+
+// showMissed lists the questions missed in the pass, each with its right
+// answer and explanation, so the score page doubles as a revision sheet.
+function showMissed() {
+  const box = $("pq-missed-box");
+  const list = $("pq-missed");
+  list.replaceChildren(...missed.map((li) => {
+    const item = document.createElement("li");
+    item.className = "pq-missed-item";
+    const prompt = document.createElement("div");
+    prompt.className = "pq-missed-prompt prose";
+    prompt.innerHTML = li.querySelector(".pq-prompt-body").innerHTML; // the server's sanitised HTML
+    item.append(prompt);
+    const { said, explanationHTML } = reviews.get(li.dataset.qid) || {};
+    if (said) {
+      const p = document.createElement("p");
+      p.className = "pq-missed-answer";
+      p.textContent = `${said}.`;
+      item.append(p);
+    }
+    if (explanationHTML) {
+      const ex = document.createElement("div");
+      ex.className = "pq-missed-explanation prose";
+      ex.innerHTML = explanationHTML; // rendered and sanitised by the server
+      item.append(ex);
+    }
+    return item;
+  }));
+  box.hidden = missed.length === 0;
 }
 
 if (root && items.length) {
