@@ -191,11 +191,20 @@ func (ix *Index) query(q string) query.Query {
 				match = bleve.NewDisjunctionQuery(match, p)
 			}
 		}
-		must = append(must, match)
 		should = append(should, termQuery(term, fieldHeading, 3), termQuery(term, fieldTitle, 1.5))
+		if utf8.RuneCountInString(term) == 1 {
+			// A lone letter ("b" from a pasted <b> tag, "a" in "class a")
+			// only helps the ranking: required, it would hide good matches.
+			should = append(should, match)
+			continue
+		}
+		must = append(must, match)
 	}
 	if len(must) == 0 {
-		return nil
+		if len(should) == 0 {
+			return nil
+		}
+		must = should[len(should)-1:] // only lone letters were typed: they must match
 	}
 	b := bleve.NewBooleanQuery()
 	b.AddMust(must...)

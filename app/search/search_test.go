@@ -130,10 +130,11 @@ func TestSearchMatchesWordsBeingTyped(t *testing.T) {
 	tests := []struct {
 		q, want string // want is marked in some snippet
 	}{
-		{"sock", "<mark>socket"},       // the start of a word, as typed
-		{"handsh", "<mark>handshake"},  // ditto
-		{"ports", "<mark>port"},        // a plural finds the singular
-		{"ss -tln", "<mark>ss</mark>"}, // code is searched too
+		{"sock", "<mark>socket"},                // the start of a word, as typed
+		{"handsh", "<mark>handshake"},           // ditto
+		{"ports", "<mark>port"},                 // a plural finds the singular
+		{"ss -tln", "<mark>ss</mark>"},          // code is searched too
+		{"<b>handshake</b>", "<mark>handshake"}, // pasted markup is words, and lone letters are optional
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	e.GET("/practice", s.handlePractice)
 	e.GET("/practice/:quiz", s.handlePracticeQuiz)
 	e.GET("/layers", s.handleLayers)
+	e.GET("/search", s.handleSearch) // the search box without JavaScript
 
 	e.GET("/metrics", s.handleMetrics)
 
@@ -62,6 +63,7 @@ func (s *Server) routes() {
 	api.GET("/notes", s.handleAPINotes)
 	api.GET("/notes/:slug", s.handleAPINote)
 	api.GET("/vocabulary", s.handleAPIVocabulary)
+	api.GET("/search", s.handleAPISearch)
 	api.GET("/flashcards", s.handleAPIFlashcards)
 	api.GET("/quizzes", s.handleAPIQuizzes)
 	api.GET("/quizzes/:id", s.handleAPIQuiz)

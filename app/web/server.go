@@ -16,6 +16,7 @@ import (
 	"netstudy/app/catalog"
 	"netstudy/app/live"
 	"netstudy/app/notes"
+	"netstudy/app/search"
 )
 
 // Deps are what the web layer needs from the rest of the program.
@@ -43,6 +44,7 @@ type Server struct {
 	assets    *assets
 	cache     pageCache
 	remoteIP  echo.IPExtractor
+	searcher  *search.Searcher
 }
 
 // New checks the templates and assets and wires every route. A template
@@ -60,6 +62,10 @@ func New(d Deps) (*Server, error) {
 	// always matches the highlighter's classes.
 	as.add("css/chroma.css", []byte(notes.ChromaCSS()))
 	pg.assets = as
+	searcher, err := search.New(d.Catalog)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		echo:      echo.New(),
 		catalog:   d.Catalog,
@@ -70,6 +76,7 @@ func New(d Deps) (*Server, error) {
 		log:       d.Log,
 		pages:     pg,
 		assets:    as,
+		searcher:  searcher,
 	}
 	// Classrooms have no trusted proxy: take the address from the
 	// connection, never from a header a client can forge.
