@@ -211,3 +211,24 @@ func TestBrowserSearchWithoutJavaScript(t *testing.T) {
 		t.Errorf("without the script the box claims to be a %s", role)
 	}
 }
+
+// The results, open in the box and on their own page, pass the
+// accessibility rules.
+func TestBrowserSearchPassesAxe(t *testing.T) {
+	ts := newTestServer(t, content.FS)
+	p := browsertest.New(t).NewPage(t)
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/layers"),
+		browsertest.WaitJS(`document.querySelector("#site-search-q[role=combobox]")`),
+		chromedp.SendKeys(searchBox, "window", chromedp.ByQuery),
+		browsertest.WaitJS(listShown),
+		chromedp.KeyEvent(kb.ArrowDown),
+	)
+	assertAxeClean(t, p, "the search box with its results open")
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/search?q=window"),
+		chromedp.WaitReady(".search-page-results li", chromedp.ByQuery),
+	)
+	assertAxeClean(t, p, "the search results page")
+	p.AssertClean(t)
+}
