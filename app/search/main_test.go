@@ -13,5 +13,8 @@ func TestMain(m *testing.M) {
 		// bleve starts its analysis workers when it is loaded and keeps
 		// them for the life of the process, by design.
 		goleak.IgnoreAnyFunction("github.com/blevesearch/bleve_index_api.AnalysisWorker"),
+		// chroma's regexp engine, which highlights the notes' code, keeps
+		// one clock goroutine for the life of the process, by design.
+		goleak.IgnoreAnyFunction("github.com/dlclark/regexp2/v2.runClock"),
 	)
 }
