@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unicode/utf8"
 
 	"netstudy/app/catalog"
 	"netstudy/app/notes"
@@ -328,3 +330,79 @@ func TestSearcherFollowsContentEdits(t *testing.T) {
 }
 
 var _ fs.FS = content.FS
+
+// Searches keep working, and see either the old or the new content, while
+// the content changes under them.
+func TestSearcherConcurrentWithReloads(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "n.md"), []byte("# N\n\n## One\n\nAbout ethernet frames.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := catalog.New(os.DirFS(dir), slog.New(slog.DiscardHandler))
+	s, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 4)
+	for range 4 {
+		go func() {
+			for range 20 {
+				res, err := s.Search("ethernet")
+				if err != nil {
+					done <- err
+					return
+				}
+				if len(res) != 1 {
+					done <- fmt.Errorf("%d results", len(res))
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 5 {
+		c.Reload()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// FuzzSearch: whatever is typed, a search answers without failing, and a
+// snippet is text with balanced marks and no other markup.
+func FuzzSearch(f *testing.F) {
+	ix, err := Build([]Section{
+		{Slug: "a", Title: "A", Heading: "One", Anchor: "one", Text: `TCP <b>handshake</b> & "QUIC" over UDP; ss -tln; é ü 😀 日本語`},
+		{Slug: "b", Title: "B", Heading: "Two", Anchor: "two", Text: strings.Repeat("port socket window ", 40)},
+	})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { ix.Close() })
+	for _, seed := range []string{"", "tcp", "QUIC", "<b>", "hand", "é", "日本", "\xff", "a b c d", "* ? ~ : ^ \\ \"", "port socket"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		res, err := ix.Search(q)
+		if err != nil {
+			if errors.Is(err, ErrQueryTooLong) {
+				return
+			}
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		for _, r := range res {
+			bare := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(r.SnippetHTML)
+			if strings.ContainsAny(bare, "<>") {
+				t.Fatalf("Search(%q): snippet holds markup: %s", q, r.SnippetHTML)
+			}
+			if strings.Count(r.SnippetHTML, "<mark>") != strings.Count(r.SnippetHTML, "</mark>") {
+				t.Fatalf("Search(%q): unbalanced marks: %s", q, r.SnippetHTML)
+			}
+			if !utf8.ValidString(r.SnippetHTML) {
+				t.Fatalf("Search(%q): snippet is not UTF-8: %q", q, r.SnippetHTML)
+			}
+		}
+	})
+}
