@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 		// chroma's regexp engine keeps one clock goroutine for the life of
 		// the process, by design; it is not ours to stop.
 		goleak.IgnoreAnyFunction("github.com/dlclark/regexp2/v2.runClock"),
+		// bleve starts its analysis workers when it is loaded and keeps
+		// them for the life of the process, by design.
+		goleak.IgnoreAnyFunction("github.com/blevesearch/bleve_index_api.AnalysisWorker"),
 	)
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -120,7 +121,11 @@ func TestGenerateOptions(t *testing.T) {
 	quizzes := Generate(testNotes())
 	definitionOf := map[string]string{}
 	for _, n := range testNotes() {
-		for _, p := range vocabPool(n.Terms) {
+		var terms []noteTerm
+		for _, t := range n.Terms {
+			terms = append(terms, noteTerm{VocabTerm: t, note: n.Slug})
+		}
+		for _, p := range vocabPool(terms) {
 			if _, ok := definitionOf[fold(p.term)]; !ok {
 				definitionOf[fold(p.term)] = fold(p.definition)
 			}
@@ -239,37 +244,222 @@ func TestBlankOut(t *testing.T) {
 	}
 }
 
-// TestGenerateHidesTerm uses definitions shaped like a real student's
-// notes, which name their own term.
-func TestGenerateHidesTerm(t *testing.T) {
-	terms := []VocabTerm{
-		{"Socket", "A socket is one endpoint of a two-way communication link."},
-		{"Web Socket", "WebSocket is a protocol providing full-duplex channels over TCP."},
-		{"Client", "In computing, a client accesses a service made available by a server."},
-		{"Server", "In computing, a server provides functionality for other programs."},
-		{"Echo", "Echo"}, // nothing left once blanked: left out
+// routingTerms and transportTerms are shaped like the shipped notes'
+// vocabulary, with the traps a teacher would catch: a broader term that
+// also fits, a definition that names another term, a definition that
+// spells out its acronym, and definitions that name their own term.
+var routingTerms = []VocabTerm{
+	{"Router", "A layer-3 device that connects networks and forwards packets between them, choosing the next hop from its routing table."},
+	{"Default gateway", "The router a host sends packets to when the destination is outside its own subnet."},
+	{"Subnet mask", "A 32-bit value that marks which bits of an address are the network part, such as 255.255.255.0."},
+	{"TTL", "Time to live. A field that every router lowers by one, so a looping packet is dropped."},
+	{"ARP", "Address Resolution Protocol. Finds the MAC address that belongs to an IPv4 address on the local network."},
+	{"NAT", "Rewrites private source addresses to one public address at the edge of a home network."},
+}
+
+var transportTerms = []VocabTerm{
+	{"Port", "A 16-bit number (0–65535) that identifies a program or service on a host."},
+	{"Ephemeral port", "A temporary port the operating system picks for the client end of a connection."},
+	{"Socket", "A socket is one endpoint of a two-way communication link."},
+	{"Segment", "The unit of data TCP hands to IP: a header and a slice of the byte stream."},
+	{"Handshake", "The exchange of SYN, SYN-ACK and ACK that opens a TCP connection."},
+	{"Window", "How many bytes a receiver can still accept, advertised in every segment."},
+}
+
+func choiceTexts(q Question) (right string, all []string) {
+	for _, c := range q.Choices {
+		all = append(all, c.Text)
+		if c.Correct {
+			right = c.Text
+		}
 	}
-	z := Generate([]VocabNote{{Slug: "n13", Title: "Notes 13", Terms: terms}})
-	if len(z) != 2 || len(z[0].Questions) != 8 {
-		t.Fatalf("got %d quizzes", len(z))
-	}
-	for _, q := range z[0].Questions {
-		term := strings.TrimSuffix(strings.TrimPrefix(q.Prompt, "What does "), " mean?")
-		if term == q.Prompt {
-			// "Which term": the definition in the prompt hides the answer.
-			answer := q.Choices[indexOf(q.Choices, q.Key().Correct[0])].Text
-			if strings.Contains(strings.ToLower(strings.ReplaceAll(q.Prompt, " ", "")), strings.ToLower(strings.ReplaceAll(answer, " ", ""))) {
-				t.Errorf("%s: prompt %q names its answer %q", q.ID, q.Prompt, answer)
+	return right, all
+}
+
+// In "What does X mean?" the options are definitions as written: a blank
+// in the right one only would point at it. A definition that names its
+// own term is not asked that way, since it would answer itself; its
+// "Which term" question blanks the term, which is the answer there.
+func TestGenerateBlanksOnlyWhereTheTermIsTheAnswer(t *testing.T) {
+	notes := []VocabNote{{Slug: "transport", Title: "Transport", Terms: transportTerms}}
+	z := Generate(notes)[0]
+	asked := map[string]bool{}
+	for _, q := range z.Questions {
+		right, all := choiceTexts(q)
+		if term, ok := strings.CutPrefix(q.Prompt, "What does "); ok {
+			term = strings.TrimSuffix(term, " mean?")
+			asked[term] = true
+			for _, o := range all {
+				if strings.Contains(o, blank) {
+					t.Errorf("%s: option %q has a blank", q.Prompt, o)
+				}
+			}
+			if strings.Contains(strings.ToLower(right), strings.ToLower(term)) {
+				t.Errorf("%s: the right option %q names the term", q.Prompt, right)
 			}
 			continue
 		}
-		squash := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "")) }
-		right := q.Choices[indexOf(q.Choices, q.Key().Correct[0])].Text
-		if strings.Contains(squash(right), squash(term)) || !strings.Contains(right, blank) {
-			t.Errorf("%s: right option %q does not hide the term %q", q.ID, right, term)
-		}
-		if !strings.Contains(string(q.ExplanationHTML), "<strong>"+term+"</strong>") {
-			t.Errorf("%s: explanation %q does not name the term", q.ID, q.ExplanationHTML)
+		if strings.Contains(strings.ToLower(q.Prompt), strings.ToLower(right)) {
+			t.Errorf("%s: the prompt names its answer %q", q.Prompt, right)
 		}
 	}
+	for _, tt := range []struct {
+		term  string
+		asked bool
+	}{
+		{"Socket", false},        // "A socket is ...": it would answer itself
+		{"Ephemeral port", true}, // says "port", which is not its own term
+		{"Port", true},
+		{"Segment", true},
+		{"Window", true},
+	} {
+		if asked[tt.term] != tt.asked {
+			t.Errorf("What does %s mean? asked = %v, want %v", tt.term, asked[tt.term], tt.asked)
+		}
+	}
+}
+
+func TestSpellsOutAcronym(t *testing.T) {
+	tests := []struct {
+		term, definition string
+		want             bool
+	}{
+		{"DNS", "Domain Name System. A distributed database that maps names to addresses.", true},
+		{"HTTP", "Hypertext Transfer Protocol. A request/response protocol.", true},
+		{"TTL", "Time to live. A field that every router lowers by one.", true},
+		{"TCP", "Transmission Control Protocol. A connection-oriented transport protocol.", true},
+		{"MSS", "Maximum segment size. The largest amount of data one TCP segment carries.", true},
+		{"ARP", "Finds a MAC address with the Address Resolution Protocol.", true},
+		{"NAT", "Rewrites private source addresses to one public address.", false},
+		{"SYN", "The TCP flag meaning synchronise sequence numbers.", false},
+		{"ACK", "Acknowledgement: the number of the next byte expected.", false}, // one word is not an acronym spelt out
+		{"Port", "Place Of Running Things", false},                               // not an acronym
+		{"IPv4", "Internet Protocol version 4.", false},
+		{"DNS", "", false},
+	}
+	for _, tt := range tests {
+		if got := spellsOutAcronym(tt.definition, tt.term); got != tt.want {
+			t.Errorf("spellsOutAcronym(%q, %q) = %v, want %v", tt.definition, tt.term, got, tt.want)
+		}
+	}
+	// DNS is still asked the other way round.
+	terms := append([]VocabTerm{{"DNS", "Domain Name System. A distributed database that maps names such as example.com to IP addresses."}}, transportTerms...)
+	z := Generate([]VocabNote{{Slug: "dns", Title: "DNS", Terms: terms}})[0]
+	var prompts []string
+	for _, q := range z.Questions {
+		if right, _ := choiceTexts(q); right == "DNS" || strings.Contains(q.Prompt, "DNS") {
+			prompts = append(prompts, q.Prompt)
+		}
+	}
+	if !reflect.DeepEqual(prompts, []string{"What does DNS mean?"}) {
+		t.Errorf("questions about DNS: %q", prompts)
+	}
+}
+
+// A distractor that also fits the question is never offered: a broader or
+// narrower term, or a term named in the other's definition.
+func TestGenerateNeverOffersADistractorThatAlsoFits(t *testing.T) {
+	tests := []struct {
+		answer, never string
+	}{
+		{"Default gateway", "Router"}, // a default gateway is a router
+		{"Router", "Default gateway"},
+		{"Ephemeral port", "Port"}, // an ephemeral port is a port
+		{"Port", "Ephemeral port"},
+		{"TTL", "Router"},     // every router lowers the TTL: "Router" would fit a TTL definition
+		{"Segment", "Window"}, // a window is advertised in every segment
+		{"Window", "Segment"},
+	}
+	notes := []VocabNote{
+		{Slug: "routing", Title: "Routing", Terms: routingTerms},
+		{Slug: "transport", Title: "Transport", Terms: transportTerms},
+	}
+	offered := map[[2]string]bool{} // answer term, option term
+	for _, z := range Generate(notes) {
+		for _, q := range z.Questions {
+			right, all := choiceTexts(q)
+			answer, opts := termOf(right), []string{}
+			for _, o := range all {
+				opts = append(opts, termOf(o))
+			}
+			for _, o := range opts {
+				offered[[2]string{answer, o}] = true
+			}
+		}
+	}
+	for _, tt := range tests {
+		if offered[[2]string{tt.answer, tt.never}] {
+			t.Errorf("a question about %s offers %s", tt.answer, tt.never)
+		}
+	}
+}
+
+// termOf maps a choice (a term or a definition) back to its term.
+func termOf(choice string) string {
+	for _, ts := range [][]VocabTerm{routingTerms, transportTerms} {
+		for _, t := range ts {
+			if choice == t.Term || choice == t.Definition || choice == blankOut(t.Definition, t.Term) {
+				return t.Term
+			}
+		}
+	}
+	return choice
+}
+
+// In the quiz over every note, distractors come from the answer's own
+// note while it has enough of them.
+func TestGenerateDrawsDistractorsFromTheSameNote(t *testing.T) {
+	noteOf := map[string]string{}
+	for _, t := range routingTerms {
+		noteOf[t.Term] = "routing"
+	}
+	for _, t := range transportTerms {
+		noteOf[t.Term] = "transport"
+	}
+	// Enough unrelated terms in each note that three distractors remain
+	// after the ones that also fit are set aside.
+	extra := []VocabTerm{
+		{"Latency", "The time one message takes to cross the network."},
+		{"Jitter", "Variation in delay between messages."},
+		{"Throughput", "How much data arrives each second."},
+	}
+	for _, t := range extra {
+		noteOf[t.Term] = "routing"
+	}
+	notes := []VocabNote{
+		{Slug: "routing", Title: "Routing", Terms: append(slices.Clone(routingTerms), extra...)},
+		{Slug: "transport", Title: "Transport", Terms: transportTerms},
+	}
+	var all *Quiz
+	for _, z := range Generate(notes) {
+		if z.ID == "vocab-all" {
+			all = z
+		}
+	}
+	if all == nil {
+		t.Fatal("no quiz over every note")
+	}
+	for _, q := range all.Questions {
+		right, opts := choiceTexts(q)
+		note := noteOf[termOfAll(right, notes)]
+		if note != "routing" {
+			continue // transport has too few unrelated terms to fill a question alone
+		}
+		for _, o := range opts {
+			if n := noteOf[termOfAll(o, notes)]; n != note {
+				t.Errorf("%s: option %q comes from %s", q.Prompt, o, n)
+			}
+		}
+	}
+}
+
+func termOfAll(choice string, notes []VocabNote) string {
+	for _, n := range notes {
+		for _, t := range n.Terms {
+			if choice == t.Term || choice == t.Definition || choice == blankOut(t.Definition, t.Term) {
+				return t.Term
+			}
+		}
+	}
+	return choice
 }

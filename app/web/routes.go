@@ -32,6 +32,7 @@ func (s *Server) routes() {
 	e.GET("/practice", s.handlePractice)
 	e.GET("/practice/:quiz", s.handlePracticeQuiz)
 	e.GET("/layers", s.handleLayers)
+	e.GET("/search", s.handleSearch) // the search box without JavaScript
 
 	e.GET("/metrics", s.handleMetrics)
 
@@ -67,6 +68,7 @@ func (s *Server) routes() {
 	api.GET("/notes", s.handleAPINotes)
 	api.GET("/notes/:slug", s.handleAPINote)
 	api.GET("/vocabulary", s.handleAPIVocabulary)
+	api.GET("/search", s.handleAPISearch)
 	api.GET("/flashcards", s.handleAPIFlashcards)
 	api.GET("/flashcards/counts", s.handleAPIFlashcardCounts)
 	api.GET("/quizzes", s.handleAPIQuizzes)

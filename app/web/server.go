@@ -19,6 +19,7 @@ import (
 	"netstudy/app/catalog"
 	"netstudy/app/live"
 	"netstudy/app/notes"
+	"netstudy/app/search"
 )
 
 // Deps are what the web layer needs from the rest of the program.
@@ -55,6 +56,7 @@ type Server struct {
 	assets    *assets
 	cache     pageCache
 	remoteIP  echo.IPExtractor
+	searcher  *search.Searcher
 	// bodyTimeout: see Deps.BodyTimeout.
 	bodyTimeout time.Duration
 }
@@ -74,6 +76,10 @@ func New(d Deps) (*Server, error) {
 	// always matches the highlighter's classes.
 	as.add("css/chroma.css", []byte(notes.ChromaCSS()))
 	pg.assets = as
+	searcher, err := search.New(d.Catalog)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		echo:      echo.New(),
 		catalog:   d.Catalog,
@@ -86,6 +92,7 @@ func New(d Deps) (*Server, error) {
 		log:       d.Log,
 		pages:     pg,
 		assets:    as,
+		searcher:  searcher,
 
 		bodyTimeout: cmp.Or(d.BodyTimeout, defaultBodyTimeout),
 	}
