@@ -172,12 +172,18 @@ func (c *Cluster) Kill(i int) {
 	<-s.done
 }
 
-// Restart starts server i again, on the same ports and data, once killed,
-// and waits until the cluster answers JetStream requests through it.
-func (c *Cluster) Restart(i int) {
+// Restart starts the given servers again, once killed, on the same ports
+// and data, and waits until the cluster answers JetStream requests through
+// each of them. Restarting all three at once needs them started together:
+// one alone cannot elect a meta leader.
+func (c *Cluster) Restart(servers ...int) {
 	c.t.Helper()
-	c.start(c.Servers[i])
-	c.waitServer(c.Servers[i])
+	for _, i := range servers {
+		c.start(c.Servers[i])
+	}
+	for _, i := range servers {
+		c.waitServer(c.Servers[i])
+	}
 }
 
 // WaitReady waits until every server answers JetStream requests, which
