@@ -81,7 +81,7 @@ func (l *Log) Append(ctx context.Context, sessionID string, cmds []cmdlog.Comman
 				lastErr = err
 				again = append(again, i)
 			case <-ctx.Done():
-				return nil, fmt.Errorf("append to %s: %w (last error: %v)", sessionID, ctx.Err(), lastErr)
+				return nil, gaveUp(ctx, sessionID, lastErr)
 			}
 		}
 		if len(again) == 0 {
@@ -90,7 +90,7 @@ func (l *Log) Append(ctx context.Context, sessionID string, cmds []cmdlog.Comman
 		l.log.Debug("append: sending again", "session", sessionID, "commands", len(again), "err", lastErr)
 		todo = again
 		if !pause(ctx, retryPause) {
-			return nil, fmt.Errorf("append to %s: %w (last error: %v)", sessionID, ctx.Err(), lastErr)
+			return nil, gaveUp(ctx, sessionID, lastErr)
 		}
 	}
 }
@@ -121,8 +121,10 @@ func (l *Log) publishFenced(ctx context.Context, sessionID string, c cmdlog.Comm
 		case err == nil:
 			return ack.Sequence, nil
 		case wrongLastSequence(err):
-			// Our own earlier try may be what moved the log on, its
-			// acknowledgement lost: then the command is stored.
+			// JetStream checks the message ID before the expected
+			// sequence, so a retry within the duplicate window gets its
+			// first acknowledgement. Past the window, our own earlier
+			// try may still be what moved the log on: then it is stored.
 			if seq, ok := l.lastIs(ctx, sessionID, id); ok {
 				return seq, nil
 			}
@@ -132,7 +134,7 @@ func (l *Log) publishFenced(ctx context.Context, sessionID string, c cmdlog.Comm
 		}
 		lastErr = err
 		if !pause(ctx, retryPause) {
-			return 0, fmt.Errorf("append to %s: %w (last error: %v)", sessionID, ctx.Err(), lastErr)
+			return 0, gaveUp(ctx, sessionID, lastErr)
 		}
 	}
 }
@@ -150,6 +152,15 @@ func wrongLastSequence(err error) bool {
 	var apiErr *jetstream.APIError
 	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence ||
 		apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequenceConstant)
+}
+
+// gaveUp is the error of an append whose context ended: the context's
+// error, and what kept the append from succeeding before it.
+func gaveUp(ctx context.Context, sessionID string, lastErr error) error {
+	if lastErr == nil {
+		return fmt.Errorf("append to %s: %w", sessionID, ctx.Err())
+	}
+	return fmt.Errorf("append to %s: %w (last error: %w)", sessionID, ctx.Err(), lastErr)
 }
 
 // msgID is the command's deduplication ID, unique across sessions.
