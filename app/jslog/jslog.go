@@ -101,8 +101,10 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 		// No buffer while disconnected: a command published into it
 		// could reach the stream long after its append returned an error.
 		nats.ReconnectBufSize(-1),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			logger.Warn("nats: disconnected", "err", err)
+		nats.DisconnectErrHandler(func(c *nats.Conn, err error) {
+			if !c.IsClosed() { // not our own Close
+				logger.Warn("nats: disconnected", "err", err)
+			}
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) {
 			logger.Info("nats: reconnected", "server", c.ConnectedUrlRedacted())
