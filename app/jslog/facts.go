@@ -122,12 +122,20 @@ func (l *Log) ReleaseCode(ctx context.Context, code, sessionID string) error {
 
 // ClaimLive records that a session plays a quiz live.
 func (l *Log) ClaimLive(ctx context.Context, source, sessionID string) error {
-	return l.claim(ctx, liveKey(source), sessionID, "live quiz "+source)
+	key, err := liveKey(source)
+	if err != nil {
+		return err
+	}
+	return l.claim(ctx, key, sessionID, "live quiz "+source)
 }
 
 // ReleaseLive ends a session's claim on a quiz.
 func (l *Log) ReleaseLive(ctx context.Context, source, sessionID string) error {
-	return l.release(ctx, liveKey(source), sessionID, "live quiz "+source)
+	key, err := liveKey(source)
+	if err != nil {
+		return err
+	}
+	return l.release(ctx, key, sessionID, "live quiz "+source)
 }
 
 // LiveQuizzes maps every quiz played live to its session.
@@ -148,9 +156,13 @@ func (l *Log) LiveQuizzes(ctx context.Context) (map[string]string, error) {
 }
 
 // liveKey is a quiz's key: sources are paths, with characters no key may
-// hold, so they are encoded.
-func liveKey(source string) string {
-	return livePrefix + base64.RawURLEncoding.EncodeToString([]byte(source))
+// hold, so they are encoded. A session hosted from no quiz has no source
+// and plays no quiz live.
+func liveKey(source string) (string, error) {
+	if source == "" {
+		return "", errors.New("live quiz: no source")
+	}
+	return livePrefix + base64.RawURLEncoding.EncodeToString([]byte(source)), nil
 }
 
 func (l *Log) claim(ctx context.Context, key, sessionID, what string) error {
