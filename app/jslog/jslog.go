@@ -135,6 +135,12 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 		nc.Close()
 		return nil, fmt.Errorf("create stream %s: %w", StreamName, err)
 	}
+	// A new replicated stream elects its leader after it is created;
+	// until then, appends and reads find nobody to answer.
+	if err := waitLeader(ctx, l.stream); err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("stream %s: %w", StreamName, err)
+	}
 	l.kv, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket:      BucketName,
 		Description: "netstudy: facts every node shares",
@@ -162,6 +168,22 @@ func (l *Log) Healthy(ctx context.Context) error {
 		return fmt.Errorf("jetstream: %w", err)
 	}
 	return nil
+}
+
+// waitLeader waits until the stream has a leader.
+func waitLeader(ctx context.Context, st jetstream.Stream) error {
+	for {
+		info, err := st.Info(ctx)
+		if err == nil && (info.Cluster == nil || info.Cluster.Leader != "") {
+			return nil
+		}
+		if err != nil && !transient(err) {
+			return err
+		}
+		if !pause(ctx, retryPause) {
+			return fmt.Errorf("no leader elected: %w", ctx.Err())
+		}
+	}
 }
 
 // token is what a session ID or join code may be: one subject token or key

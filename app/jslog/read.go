@@ -4,10 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 
 	"netstudy/app/cmdlog"
+)
+
+// A follower's pull requests last followExpiry, with a heartbeat every
+// followHeartbeat while nothing is delivered.
+const (
+	followExpiry    = 5 * time.Second
+	followHeartbeat = time.Second
 )
 
 // errCaughtUp ends the reading of a log once its last command is read.
@@ -20,15 +28,23 @@ func (l *Log) Commands(ctx context.Context, sessionID string) ([]cmdlog.Command,
 	if err := checkToken("session", sessionID); err != nil {
 		return nil, fmt.Errorf("read log: %w", err)
 	}
-	last, err := l.stream.GetLastMsgForSubject(ctx, SubjectPrefix+sessionID)
-	if errors.Is(err, jetstream.ErrMsgNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read log of %s: last: %w", sessionID, err)
+	var last *jetstream.RawStreamMsg
+	for {
+		var err error
+		last, err = l.stream.GetLastMsgForSubject(ctx, SubjectPrefix+sessionID)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			return nil, nil
+		}
+		if err == nil {
+			break
+		}
+		// No answer while a leader is elected: ask again.
+		if !transient(err) || !pause(ctx, retryPause) {
+			return nil, fmt.Errorf("read log of %s: last: %w", sessionID, err)
+		}
 	}
 	var out []cmdlog.Command
-	err = l.Follow(ctx, sessionID, 0, func(c cmdlog.Command) error {
+	err := l.Follow(ctx, sessionID, 0, func(c cmdlog.Command) error {
 		out = append(out, c)
 		if c.Seq >= last.Sequence {
 			return errCaughtUp
@@ -59,7 +75,11 @@ func (l *Log) Follow(ctx context.Context, sessionID string, afterSeq uint64, fn 
 	if err != nil {
 		return fmt.Errorf("follow %s: %w", sessionID, err)
 	}
-	msgs, err := cons.Messages()
+	// Heartbeats every second: a pull request lost on its way (a consumer
+	// just made, a server gone) shows as two missed heartbeats, and the
+	// consumer is made again. The default of five seconds stalled a
+	// follower for ten.
+	msgs, err := cons.Messages(jetstream.PullExpiry(followExpiry), jetstream.PullHeartbeat(followHeartbeat))
 	if err != nil {
 		return fmt.Errorf("follow %s: %w", sessionID, err)
 	}
