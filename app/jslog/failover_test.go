@@ -59,6 +59,18 @@ func killLeaderMidBurst(t *testing.T, ctx context.Context, c *natstest.Cluster, 
 			}
 		}()
 	}
+	// A node applying the session, as every node with clients in it does,
+	// from before the kill to after it.
+	fctx, stopFollow := context.WithCancel(ctx)
+	followed := make(chan cmdlog.Command, 1<<14)
+	followDone := make(chan error, 1)
+	go func() {
+		followDone <- writers[1].Follow(fctx, session, 0, func(c cmdlog.Command) error { followed <- c; return nil })
+	}()
+	defer func() {
+		stopFollow()
+		<-followDone
+	}()
 	// Some appends before the kill, and some after it, by each writer.
 	awaitBatches := func(n int) {
 		t.Helper()
@@ -116,7 +128,20 @@ func killLeaderMidBurst(t *testing.T, ctx context.Context, c *natstest.Cluster, 
 			t.Fatalf("command %s stored %d times", id, n)
 		}
 	}
-	t.Logf("%d commands acknowledged, %d in the log", len(acked), len(log))
+	// The follower saw the same log, in the same order, nothing twice.
+	for i, want := range log {
+		select {
+		case got := <-followed:
+			if got.Seq != want.Seq || got.ID != want.ID {
+				t.Fatalf("follower's command %d is %s #%d, the log's %s #%d", i, got.ID, got.Seq, want.ID, want.Seq)
+			}
+		case err := <-followDone:
+			t.Fatalf("the follower stopped: %v", err)
+		case <-ctx.Done():
+			t.Fatalf("the follower stalled after %d of %d commands", i, len(log))
+		}
+	}
+	t.Logf("%d commands acknowledged, %d in the log and followed", len(acked), len(log))
 }
 
 // unreachableThenBack stops every NATS server: an append fails by its
