@@ -17,9 +17,11 @@ package natstest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,6 +51,7 @@ type Cluster struct {
 type Server struct {
 	Name       string
 	ClientPort int
+	httpPort   int // monitoring, where readiness is read
 	config     string
 	logFile    string
 	cmd        *exec.Cmd
@@ -103,9 +106,9 @@ func Start(t testing.TB) *Cluster {
 	t.Helper()
 	c := &Cluster{t: t, binary: Binary(t)}
 	dir := t.TempDir()
-	ports := freePorts(t, 2*Size)
+	ports := freePorts(t, 3*Size)
 	for i := range Size {
-		s := &Server{Name: "n" + strconv.Itoa(i+1), ClientPort: ports[i]}
+		s := &Server{Name: "n" + strconv.Itoa(i+1), ClientPort: ports[i], httpPort: ports[2*Size+i]}
 		var routes []string
 		for j := range Size {
 			if j != i {
@@ -116,6 +119,7 @@ func Start(t testing.TB) *Cluster {
 		s.logFile = filepath.Join(dir, s.Name+".log")
 		conf := fmt.Sprintf(`server_name: %s
 listen: 127.0.0.1:%d
+http: 127.0.0.1:%d
 log_file: %q
 jetstream {
   store_dir: %q
@@ -127,7 +131,7 @@ cluster {
   listen: 127.0.0.1:%d
   routes: [%s]
 }
-`, s.Name, s.ClientPort, s.logFile, filepath.Join(dir, s.Name), ports[Size+i], strings.Join(routes, ", "))
+`, s.Name, s.ClientPort, s.httpPort, s.logFile, filepath.Join(dir, s.Name), ports[Size+i], strings.Join(routes, ", "))
 		if err := os.WriteFile(s.config, []byte(conf), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -186,8 +190,9 @@ func (c *Cluster) Restart(servers ...int) {
 	}
 }
 
-// WaitReady waits until every server answers JetStream requests, which
-// needs a JetStream meta leader.
+// WaitReady waits until every server answers JetStream requests and the
+// meta leader counts all three as current, so that a stream of three
+// replicas can be placed.
 func (c *Cluster) WaitReady() {
 	c.t.Helper()
 	for _, s := range c.Servers {
@@ -216,8 +221,31 @@ func (c *Cluster) waitServer(s *Server) {
 		}
 		actx, acancel := context.WithTimeout(ctx, 2*time.Second)
 		defer acancel()
-		_, err = js.AccountInfo(actx)
-		return err
+		if _, err = js.AccountInfo(actx); err != nil {
+			return err
+		}
+		// Answering is not enough: a stream of three replicas is placed
+		// only once the meta leader counts every server as current.
+		meta, err := s.meta(actx)
+		if err != nil {
+			return err
+		}
+		if meta.Leader == "" || meta.ClusterSize != Size {
+			return fmt.Errorf("meta group: leader %q, %d servers", meta.Leader, meta.ClusterSize)
+		}
+		if meta.Leader != s.Name {
+			return nil
+		}
+		current := 0
+		for _, r := range meta.Replicas {
+			if r.Current {
+				current++
+			}
+		}
+		if current != Size-1 {
+			return fmt.Errorf("meta leader %s: %d of %d followers current", s.Name, current, Size-1)
+		}
+		return nil
 	})
 	if err != nil {
 		c.t.Fatalf("natstest: %s not ready: %v\n%s", s.Name, err, tail(s.logFile))
@@ -225,6 +253,35 @@ func (c *Cluster) waitServer(s *Server) {
 }
 
 var errExited = errors.New("the server process exited")
+
+// metaCluster is the JetStream meta group as a server's /jsz reports it.
+type metaCluster struct {
+	Leader      string `json:"leader"`
+	ClusterSize int    `json:"cluster_size"`
+	Replicas    []struct {
+		Name    string `json:"name"`
+		Current bool   `json:"current"`
+	} `json:"replicas"`
+}
+
+func (s *Server) meta(ctx context.Context) (metaCluster, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+strconv.Itoa(s.httpPort)+"/jsz", nil)
+	if err != nil {
+		return metaCluster{}, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return metaCluster{}, err
+	}
+	defer resp.Body.Close()
+	var jsz struct {
+		Meta metaCluster `json:"meta_cluster"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&jsz); err != nil {
+		return metaCluster{}, fmt.Errorf("%s /jsz: %w", s.Name, err)
+	}
+	return jsz.Meta, nil
+}
 
 // StreamLeader returns the index of the server leading the stream, waiting
 // for one to be elected.
