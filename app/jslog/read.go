@@ -16,6 +16,7 @@ import (
 const (
 	followExpiry    = 5 * time.Second
 	followHeartbeat = time.Second
+	followInactive  = 30 * time.Second
 )
 
 // errCaughtUp ends the reading of a log once its last command is read.
@@ -66,7 +67,14 @@ func (l *Log) Follow(ctx context.Context, sessionID string, afterSeq uint64, fn 
 	if err := checkToken("session", sessionID); err != nil {
 		return fmt.Errorf("follow: %w", err)
 	}
-	cfg := jetstream.OrderedConsumerConfig{FilterSubjects: []string{SubjectPrefix + sessionID}}
+	cfg := jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{SubjectPrefix + sessionID},
+		// Stopping does not delete an ordered consumer; the server does
+		// once it has no pull for this long. Its pulls are renewed every
+		// followExpiry while it follows, so only stopped ones go, and
+		// sooner than the default five minutes: every Commands makes one.
+		InactiveThreshold: followInactive,
+	}
 	if afterSeq > 0 {
 		cfg.DeliverPolicy = jetstream.DeliverByStartSequencePolicy
 		cfg.OptStartSeq = afterSeq + 1
