@@ -45,7 +45,7 @@ class Presenter {
     });
     const fs = $("fullscreen");
     if (document.fullscreenEnabled) {
-      fs.hidden = false;
+      fs.classList.add("ready");
       fs.addEventListener("click", () => {
         const p = document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen();
         p.catch(() => { /* refused by the browser: stay as we are */ });
