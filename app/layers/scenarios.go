@@ -67,6 +67,9 @@ func catalogue() []scenarioDef {
 		{info: Info{"nat", "NAT: a home router translates",
 			"The client has a private address that the Internet does not route. The home router rewrites the datagram's source address and port to its own public ones, redoes both checksums, and maps the server's reply back to the client."},
 			routed: true, run: runNAT},
+		{info: Info{"tls", "TLS 1.3: HTTPS",
+			"After the TCP handshake, a TLS 1.3 ClientHello with the site's name (SNI) and a key share, and a ServerHello with the server's, both in the clear; then certificate, Finished, the HTTP request and its answer, all in encrypted records that show only their lengths."},
+			run: runTLS},
 	}
 }
 
