@@ -49,7 +49,7 @@ func runTLS(s *sim) error {
 	cf.opaqueRecord(tuple+" client finished", tlsFinishedLen, "the client's Finished")
 	cf.opaqueRecord(tuple+" request", len(request)+1+tlsAEADTagLen, "the HTTP request")
 	if err := s.transfer(c, write{app: cf.app("Transport Layer Security (encrypted)"), caption: "TLS Finished, encrypted request",
-		appWhy:  fmt.Sprintf("The client sends its own Finished, then the HTTP request, each in an encrypted record: the bytes plus one byte of the real content type and a 16-byte authentication tag. The path, the headers and the cookies are all hidden; the server's address, the port and the lengths are not."),
+		appWhy:  "The client sends its own Finished, then the HTTP request, each in an encrypted record: the bytes plus one byte of the real content type and a 16-byte authentication tag. The path, the headers and the cookies are all hidden; the server's address, the port and the lengths are not.",
 		recvWhy: "The server decrypts the records with the client's traffic key; the tags check out, so nothing was changed on the way. It reads the request.",
 	}); err != nil {
 		return err
