@@ -49,7 +49,7 @@ func catalogue() []scenarioDef {
 		{info: Info{"websocket", "WebSocket: upgrade and frames",
 			"How the live quiz talks: a TCP handshake, an HTTP request to upgrade to WebSocket, the server's 101 answer with a Sec-WebSocket-Accept computed from the client's key, then your message in a masked client frame and an unmasked frame from the server."},
 			run: runWebSocket},
-		{info: Info{"arp", "ARP: finding the neighbour's MAC",
+		{info: Info{"arp", "ARP: finding the MAC address of a neighbour",
 			"Before the client's first IP packet to a machine on its own network, it has to learn that machine's MAC address: an ARP request broadcast to every card on the LAN, and a reply from the one that has the address. Then the packet that was waiting goes out."},
 			run: runARP},
 		{info: Info{"dns", "DNS: a name becomes an address",
