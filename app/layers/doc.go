@@ -18,6 +18,16 @@
 //	mss            a write larger than the MSS, cut into segments
 //	websocket      handshake, HTTP Upgrade, 101 with Sec-WebSocket-Accept,
 //	               a masked client text frame and an unmasked server frame
+//	arp            ARP request broadcast, reply, then the first IP packet
+//	dns            a DNS query and its response over UDP port 53
+//	ping           ICMP echo request and reply through the router
+//	traceroute     probes with TTL 1 and 2: Time Exceeded from the router,
+//	               then an echo reply from the server
+//	dhcp           Discover, Offer, Request, ACK (from 0.0.0.0, broadcast)
+//	nat            a home router rewrites source address and port, both
+//	               checksums, and maps the reply back
+//	tls            TLS 1.3 ClientHello (SNI) and ServerHello in the clear,
+//	               then encrypted records shown as opaque bytes
 //
 // Params.Drop names packets (by index) lost on the way, in any scenario;
 // tcp-loss drops packet 3, its data segment, when Drop is not given
@@ -96,8 +106,11 @@
 //
 // # Not modelled
 //
-// ARP (MACs are taken as known), IPv6, IP options, TCP congestion control,
-// window scaling, SACK and timestamps (every write fits the initial window
-// of ten segments), delayed-ACK timers (the receiver acknowledges at every
-// second segment and at the end of what arrived together), TLS, and ICMP.
+// ARP outside its own scenario (MACs are otherwise taken as known), IPv6, IP
+// options, TCP congestion control, window scaling, SACK and timestamps
+// (every write fits the initial window of ten segments), delayed-ACK timers
+// (the receiver acknowledges at every second segment and at the end of what
+// arrived together), real encryption (TLS records after the hellos are
+// deterministic opaque bytes), ICMP errors other than Time Exceeded, and
+// more than one router.
 package layers

@@ -294,6 +294,50 @@ func fieldHelp(key string) string {
 		return "Option 255 ends the list of options."
 	case "dhcp.option.padding":
 		return "Zeros that bring the message to the 300 bytes old BOOTP servers expect."
+	case "tls.record.content_type":
+		return "What the record carries: 22 handshake, 23 application data (and, in TLS 1.3, everything encrypted), 20 change cipher spec, 21 alert."
+	case "tls.record.version":
+		return "Frozen at an old version so that old middleboxes let TLS 1.3 through; the real version is negotiated in an extension."
+	case "tls.record.length":
+		return "The length of the record's contents."
+	case "tls.handshake.type":
+		return "Which handshake message this is: 1 ClientHello, 2 ServerHello."
+	case "tls.handshake.length":
+		return "The length of the handshake message, in 3 bytes."
+	case "tls.handshake.version":
+		return "Stays at 0x0303 (TLS 1.2) for compatibility; supported_versions says 1.3."
+	case "tls.handshake.random":
+		return "32 random bytes from each side, mixed into the keys so that every connection's keys differ."
+	case "tls.handshake.session_id_length":
+		return "The length of the legacy session ID."
+	case "tls.handshake.session_id":
+		return "A leftover from TLS 1.2 that TLS 1.3 clients still fill in, for old middleboxes; the server echoes it."
+	case "tls.handshake.cipher_suites_length":
+		return "The length of the list of cipher suites."
+	case "tls.handshake.ciphersuites":
+		return "The encryption and hash algorithms the client can use, in its order of preference."
+	case "tls.handshake.comp_methods":
+		return "Compression is not used in TLS 1.3: the only method is null."
+	case "tls.handshake.ciphersuite":
+		return "The cipher suite the server picked from the client's list."
+	case "tls.handshake.comp_method":
+		return "Always null (no compression)."
+	case "tls.handshake.extensions_length":
+		return "The length of the extensions that follow."
+	case "tls.handshake.extensions_server_name":
+		return "Server Name Indication: the site's name, in the clear, so that a server with many sites picks the right certificate."
+	case "tls.handshake.extensions_supported_groups":
+		return "The key exchange groups the client supports."
+	case "tls.handshake.sig_hash_algs":
+		return "The signature algorithms the client accepts in certificates and in the server's proof."
+	case "tls.handshake.extensions_key_share":
+		return "One side's public key for the key exchange; with the other side's, both compute the same secret, which no observer can."
+	case "tls.handshake.extensions.supported_versions":
+		return "The TLS versions on offer (client) or chosen (server): 0x0304 is TLS 1.3."
+	case "tls.change_cipher_spec":
+		return "A one-byte message TLS 1.3 ignores; it makes the handshake look like TLS 1.2 to middleboxes."
+	case "tls.app_data":
+		return "Encrypted bytes and a 16-byte authentication tag; without the keys they look random."
 	case "websocket.fin":
 		return "Set when this is the last frame of a message."
 	case "websocket.rsv":

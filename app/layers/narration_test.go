@@ -38,7 +38,7 @@ var (
 		`14-byte header`, `8-byte header`, `type 0x0800`, `RFC \d+`, `SHA-1`, `UTF-8`, `opcode 1`,
 		`16 random bytes`, `4-byte masking key`, `101 Switching Protocols`, `Sec-WebSocket-Version: 13`,
 		`\(0 when counted from itself\)`, `one sequence number`, `[A-Za-z0-9+/]{27}=`, `[A-Za-z0-9+/]{22}==`,
-		`10 segments`, `\d+ in a row`, `12 byte times`, `stretches the trip to \d+ milliseconds`, `500 milliseconds`, `code 1`,
+		`10 segments`, `TLS 1\.3`, `32 random bytes`, `16-byte authentication tag`, `\d+ in a row`, `12 byte times`, `stretches the trip to \d+ milliseconds`, `500 milliseconds`, `code 1`,
 	}, "|"))
 )
 
@@ -173,6 +173,13 @@ func addFrame(t *testing.T, f *frameFacts, p Packet, isn map[string]uint32) {
 			}
 		}
 		f.payload = append(f.payload, tcp.Payload...)
+		if tcp.SrcPort == tlsPort || tcp.DstPort == tlsPort { // TLS record lengths
+			for b := tcp.Payload; len(b) >= tlsRecordHeaderLen; {
+				n := int(binary.BigEndian.Uint16(b[3:]))
+				f.dec(n)
+				b = b[min(len(b), tlsRecordHeaderLen+n):]
+			}
+		}
 	}
 }
 

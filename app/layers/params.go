@@ -100,6 +100,8 @@ func DefaultParamsFor(id string) Params {
 		p.ServerIP = netip.MustParseAddr("203.0.113.80")
 	case "dns":
 		p.ServerPort = dnsPort
+	case "tls":
+		p.ServerPort = tlsPort
 	}
 	return p
 }

@@ -300,3 +300,22 @@ func TestNAT(t *testing.T) {
 		t.Errorf("addresses and ports: %+v", got)
 	}
 }
+
+// TestNoPortsWhereNoneAreUsed: ARP, ICMP and DHCP scenarios draw their
+// hosts without the port the form holds, which none of their frames carry.
+func TestNoPortsWhereNoneAreUsed(t *testing.T) {
+	for _, id := range []string{"arp", "ping", "traceroute", "dhcp"} {
+		s, err := Build(id, DefaultParamsFor(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range s.Nodes {
+			if n.Port != 0 {
+				t.Errorf("%s: %s drawn with port %d", id, n.ID, n.Port)
+			}
+		}
+	}
+	if s, _ := Build("dns", DefaultParamsFor("dns")); s.Nodes[len(s.Nodes)-1].Port != dnsPort {
+		t.Errorf("dns: the server is not drawn on port 53")
+	}
+}

@@ -15,7 +15,7 @@ import (
 
 func TestScenariosBuild(t *testing.T) {
 	infos := Scenarios()
-	want := []string{"tcp-handshake", "tcp-data", "udp", "tcp-loss", "router-hop", "mss", "websocket", "arp", "dns", "ping", "traceroute", "dhcp", "nat"}
+	want := []string{"tcp-handshake", "tcp-data", "udp", "tcp-loss", "router-hop", "mss", "websocket", "arp", "dns", "ping", "traceroute", "dhcp", "nat", "tls"}
 	var ids []string
 	for _, i := range infos {
 		ids = append(ids, i.ID)

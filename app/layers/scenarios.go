@@ -21,6 +21,9 @@ type scenarioDef struct {
 	// fixedTTL is set when the scenario chooses its packets' time to live
 	// itself, so Params.TTL need not let them cross the router.
 	fixedTTL bool
+	// noPorts is set when the hosts use no port of their own (ARP, ICMP,
+	// DHCP's fixed ports), so the picture shows none.
+	noPorts bool
 	// defaultDrop is dropped when Params.Drop is nil (not given).
 	defaultDrop []int
 	run         func(*sim) error
@@ -49,24 +52,27 @@ func catalogue() []scenarioDef {
 		{info: Info{"websocket", "WebSocket: upgrade and frames",
 			"How the live quiz talks: a TCP handshake, an HTTP request to upgrade to WebSocket, the server's 101 answer with a Sec-WebSocket-Accept computed from the client's key, then your message in a masked client frame and an unmasked frame from the server."},
 			run: runWebSocket},
-		{info: Info{"arp", "ARP: finding the neighbour's MAC",
+		{info: Info{"arp", "ARP: finding the MAC address of a neighbour",
 			"Before the client's first IP packet to a machine on its own network, it has to learn that machine's MAC address: an ARP request broadcast to every card on the LAN, and a reply from the one that has the address. Then the packet that was waiting goes out."},
-			run: runARP},
+			noPorts: true, run: runARP},
 		{info: Info{"dns", "DNS: a name becomes an address",
 			"The client asks its DNS server for the address of a name: one query in a UDP datagram to port 53, one response with the answer and how long it may be cached. Drop one and the resolver asks again after its timeout."},
 			run: runDNS},
 		{info: Info{"ping", "ping: ICMP echo",
 			"ping sends an ICMP echo request through the router to the server, whose operating system answers with an echo reply. ICMP rides directly in IP, with no ports; the router lowers the time to live both ways."},
-			routed: true, run: runPing},
+			routed: true, noPorts: true, run: runPing},
 		{info: Info{"traceroute", "traceroute: the time to live at work",
 			"traceroute sends probes with a time to live of 1, then 2: the router throws the first away and reports back with ICMP Time Exceeded from its own address, which names the hop; the second reaches the server, which answers with an echo reply."},
-			routed: true, fixedTTL: true, run: runTraceroute},
+			routed: true, fixedTTL: true, noPorts: true, run: runTraceroute},
 		{info: Info{"dhcp", "DHCP: getting an address",
 			"A client that has just joined the network has no IP address. It broadcasts a Discover from 0.0.0.0 to 255.255.255.255, a DHCP server offers an address, the client requests it, and the server acknowledges: four messages over UDP ports 68 and 67."},
-			run: runDHCP},
+			noPorts: true, run: runDHCP},
 		{info: Info{"nat", "NAT: a home router translates",
 			"The client has a private address that the Internet does not route. The home router rewrites the datagram's source address and port to its own public ones, redoes both checksums, and maps the server's reply back to the client."},
 			routed: true, run: runNAT},
+		{info: Info{"tls", "TLS 1.3: HTTPS",
+			"After the TCP handshake, a TLS 1.3 ClientHello with the site's name (SNI) and a key share, and a ServerHello with the server's, both in the clear; then certificate, Finished, the HTTP request and its answer, all in encrypted records that show only their lengths."},
+			run: runTLS},
 	}
 }
 
@@ -107,9 +113,15 @@ func Build(id string, p Params) (*Scenario, error) {
 		return nil, fmt.Errorf("layers: building %s: %w", id, err)
 	}
 	s.sortSteps()
+	nodes := s.nodes()
+	if def.noPorts {
+		for i := range nodes {
+			nodes[i].Port = 0
+		}
+	}
 	return &Scenario{
 		ID: id, Title: def.info.Title, Summary: def.info.Summary,
-		Nodes: s.nodes(), Stack: Stack(), Packets: s.packets, Steps: s.steps,
+		Nodes: nodes, Stack: Stack(), Packets: s.packets, Steps: s.steps,
 		Notes: s.notes(),
 	}, nil
 }

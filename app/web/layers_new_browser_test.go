@@ -13,7 +13,7 @@ import (
 )
 
 // TestLayersBrowserNewScenarios walks the scenarios that brought protocols
-// the page had not drawn before (ARP, DNS, ICMP) from the first step to the
+// the page had not drawn before (ARP, DNS, ICMP, DHCP, NAT) from the first step to the
 // last: every step's text shows, the packets are in the ladder under their
 // protocol's name, and the page reports no error.
 func TestLayersBrowserNewScenarios(t *testing.T) {
@@ -21,7 +21,8 @@ func TestLayersBrowserNewScenarios(t *testing.T) {
 	b := browsertest.New(t)
 	for _, tc := range []struct{ id, proto string }{
 		{"arp", "Address Resolution Protocol (request)"}, {"dns", "Domain Name System (query)"},
-		{"traceroute", "Internet Control Message Protocol"},
+		{"traceroute", "Internet Control Message Protocol"}, {"dhcp", "Dynamic Host Configuration Protocol (Discover)"},
+		{"nat", "User Datagram Protocol"},
 	} {
 		sc, err := layers.Build(tc.id, layers.DefaultParamsFor(tc.id))
 		if err != nil {

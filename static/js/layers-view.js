@@ -27,7 +27,7 @@ function svg(tag, attrs = {}) {
   return e;
 }
 
-const SHORT = { eth: "Ethernet", arp: "ARP", ip: "IPv4", icmp: "ICMP", tcp: "TCP", udp: "UDP", dns: "DNS", dhcp: "DHCP", http: "HTTP", websocket: "WebSocket", data: "Data" };
+const SHORT = { eth: "Ethernet", arp: "ARP", ip: "IPv4", icmp: "ICMP", tcp: "TCP", udp: "UDP", dns: "DNS", dhcp: "DHCP", tls: "TLS", http: "HTTP", websocket: "WebSocket", data: "Data" };
 export function layerShort(key) { return SHORT[key] || key; }
 
 const SOURCES = { observed: "observed", computed: "computed", illustrative: "illustrative" };
@@ -316,7 +316,7 @@ export function pduBlocks(packet, step) {
   const inner = ls[ls.length - 1];
   const rest = inner.length - inner.header_length;
   if (rest > 0) {
-    const app = ["data", "http", "websocket", "dns", "dhcp"].includes(inner.key);
+    const app = ["data", "http", "websocket", "dns", "dhcp", "tls"].includes(inner.key);
     const label = app ? (inner.header_length ? `${layerShort(inner.key)} payload` : layerShort(inner.key)) : `${layerShort(inner.key)} payload`;
     blocks.push({ key: inner.key, kind: "payload", label, len: rest });
   }
