@@ -39,9 +39,7 @@ type Browser struct {
 // through Main, every test shares one Chromium, started by the first test
 // that asks for it: each NewPage still gets its own browser context, so
 // tests stay as isolated as separate phones, and a package no longer pays
-// a browser start per test. There New also marks the test parallel (see
-// shared.parallel), so it must not be called from a test that has
-// already called t.Parallel or t.Setenv. Elsewhere New starts a Chromium of the test's
+// a browser start per test. Elsewhere New starts a Chromium of the test's
 // own and stops it when the test ends.
 func New(t testing.TB) *Browser {
 	t.Helper()
@@ -57,7 +55,6 @@ func New(t testing.TB) *Browser {
 		if err != nil {
 			t.Fatalf("browsertest: start the shared chromium: %v", err)
 		}
-		sharedBrowser.parallel(t)
 		return b
 	}
 	b, err := startWithRetries(t, path)
@@ -77,30 +74,6 @@ type shared struct {
 	once sync.Once
 	b    *Browser
 	err  error
-
-	mu     sync.Mutex
-	marked map[testing.TB]bool // the tests already made parallel
-}
-
-// parallel runs the test in parallel with the package's other browser
-// tests: they spend most of their time waiting on a page, so two cores
-// carry several at once. A test is marked once, however many times it
-// asks for the browser.
-func (s *shared) parallel(t testing.TB) {
-	pt, ok := t.(interface{ Parallel() })
-	if !ok {
-		return // a benchmark
-	}
-	s.mu.Lock()
-	if s.marked == nil {
-		s.marked = map[testing.TB]bool{}
-	}
-	first := !s.marked[t]
-	s.marked[t] = true
-	s.mu.Unlock()
-	if first {
-		pt.Parallel()
-	}
 }
 
 func (s *shared) get(path string) (*Browser, error) {
