@@ -89,6 +89,7 @@ func assertAxeClean(t *testing.T, p *browsertest.Page, what string) {
 // TestStudentPagesPassAxe runs the accessibility rules on every study page
 // of the shipped content, and on the layers view with a packet lost.
 func TestStudentPagesPassAxe(t *testing.T) {
+	t.Parallel()
 	ts, srv := startTestServer(t, testServerConfig{Content: content.FS})
 	b := browsertest.New(t)
 	for _, pg := range studyPages(srv) {
@@ -138,6 +139,7 @@ func TestStudentPagesPassAxe(t *testing.T) {
 // projector and a student's phone through a question: lobby, open, reveal,
 // leaderboard and end, then on the results page.
 func TestLiveScreensPassAxe(t *testing.T) {
+	t.Parallel()
 	e := newHostEnvOf(t, projectorContent(), "")
 	b := browsertest.New(t)
 	host, id, code := hostOpenSessionOf(t, e, b, projectorQuizID)

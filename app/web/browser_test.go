@@ -9,6 +9,7 @@ import (
 )
 
 func TestBrowserHomeLoadsCleanly(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, testContent())
 	b := browsertest.New(t)
 	p := b.NewPage(t)

@@ -14,6 +14,7 @@ import (
 // (separate cookies and storage, like separate devices), play a whole
 // quiz through the real pages.
 func TestClassroomPlaysAWholeQuiz(t *testing.T) {
+	t.Parallel()
 	e := newHostEnv(t, "")
 	b := browsertest.New(t)
 

@@ -14,6 +14,7 @@ import (
 // page falls back to long polling by itself, plays on, and moves back to a
 // WebSocket once one opens, without a reload.
 func TestStudentFallsBackToPollingAndUpgradesAgain(t *testing.T) {
+	t.Parallel()
 	var blocked atomic.Bool
 	blocked.Store(true)
 	e := newStEnv(t, func(next http.Handler) http.Handler {

@@ -42,6 +42,7 @@ func waitCounts(want string) chromedp.Action {
 // different intervals, 3 grades Good and the counts move at once, u undoes
 // it and brings the card back; the statistics and the 30-day chart follow.
 func TestFlashcardsBrowserKeyboardLimitsAndUndo(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -145,6 +146,7 @@ func TestFlashcardsCountsEndpointIsSmall(t *testing.T) {
 // Cards reviewed under SM-2 show as due reviews on the page after the
 // upgrade, history kept.
 func TestFlashcardsBrowserSM2CardsCarryOver(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	var ids []string
@@ -175,6 +177,7 @@ func TestFlashcardsBrowserSM2CardsCarryOver(t *testing.T) {
 // imports the file and shows the same counts; a bad file is refused with a
 // clear message and changes nothing.
 func TestFlashcardsBrowserProgressFile(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	b := browsertest.New(t)
 	a := b.NewPage(t)
@@ -237,6 +240,7 @@ func TestFlashcardsBrowserProgressFile(t *testing.T) {
 // On a 360 px phone: nothing scrolls sideways, a tap flips the card, a tap
 // grades it, and the counts move.
 func TestFlashcardsBrowserPhone(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -260,6 +264,7 @@ func TestFlashcardsBrowserPhone(t *testing.T) {
 // The options set a deck's own limits and the desired retention, by
 // keyboard; a value out of range is refused with a message.
 func TestFlashcardsBrowserOptions(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,

@@ -238,6 +238,7 @@ func hostOpenProjector(t *testing.T, e *hostEnv, b *browsertest.Browser, id stri
 }
 
 func TestHostBrowserRunsASession(t *testing.T) {
+	t.Parallel()
 	e := newHostEnv(t, "")
 	b := browsertest.New(t)
 
@@ -380,6 +381,7 @@ func TestHostBrowserRunsASession(t *testing.T) {
 // laptop closes the classroom's dashboard, saying why, and signs that
 // computer out too; the laptop can sign in again at once.
 func TestHostBrowserSignOutEverywhere(t *testing.T) {
+	t.Parallel()
 	e := newHostEnv(t, "")
 	b := browsertest.New(t)
 	signIn := func(p *browsertest.Page) {
@@ -410,6 +412,7 @@ func TestHostBrowserSignOutEverywhere(t *testing.T) {
 // count, the live histogram, who has answered and the next / close /
 // reveal buttons are all on the first screen, with no scrolling.
 func TestHostBrowserDashboardFitsALaptop(t *testing.T) {
+	t.Parallel()
 	e := newHostEnvOf(t, projectorContent(), "")
 	b := browsertest.New(t)
 	host, _, code := hostOpenSessionOf(t, e, b, projectorQuizID)

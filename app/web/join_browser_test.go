@@ -45,6 +45,7 @@ func stJoin(t *testing.T, p *browsertest.Page, nick string) {
 const stQuestionShown = `!document.getElementById("question").hidden && document.querySelectorAll("#q-choices button.choice").length > 0`
 
 func TestStudentBrowserPlaysAndResumes(t *testing.T) {
+	t.Parallel()
 	e := newStEnv(t, nil)
 	info := e.create(t, "Live test", stOptions())
 	host := e.host(t, info.Code)
@@ -169,6 +170,7 @@ func TestStudentBrowserPlaysAndResumes(t *testing.T) {
 }
 
 func TestStudentBrowserLongPolling(t *testing.T) {
+	t.Parallel()
 	e := newStEnv(t, stRefuseBrowserWebSockets)
 	info := e.create(t, "Polling test", stOptions())
 	host := e.host(t, info.Code)
@@ -224,6 +226,7 @@ func TestStudentBrowserLongPolling(t *testing.T) {
 }
 
 func TestStudentBrowserHostileNickname(t *testing.T) {
+	t.Parallel()
 	const nick = `<svg onload=__pwned=1>` // the 24-character limit leaves room for this much
 	e := newStEnv(t, nil)
 	info := e.create(t, "Hostile test", stOptions())
@@ -289,6 +292,7 @@ func TestStudentBrowserHostileNickname(t *testing.T) {
 }
 
 func TestStudentBrowserLateJoinHiddenPromptKicked(t *testing.T) {
+	t.Parallel()
 	e := newStEnv(t, nil)
 	opts := stOptions()
 	opts.ShowQuestionOnPhones = false
@@ -343,6 +347,7 @@ const stVisibleLinks = `[...document.querySelectorAll("a[href]")].filter((a) => 
 // the Submit button without scrolling. Leaving takes an explicit control
 // and a confirmation; after the end the site's navigation comes back.
 func TestStudentBrowserPhoneQuizScreen(t *testing.T) {
+	t.Parallel()
 	e := newStEnv(t, nil)
 	info, err := e.hub.Create(context.Background(), live.Setup{Title: "Phones", Options: stOptions(), Questions: []quiz.Question{{
 		ID: "q1", Kind: quiz.Multiple, Prompt: "Which of these usually run over UDP?", PromptHTML: "Which of these usually run over UDP?",

@@ -26,6 +26,7 @@ const layoutShiftJS = `new Promise((resolve) => {
 // phone sizes and checks that drawing the scenario moves nothing already
 // on screen: what the script fills in has its room reserved by the server.
 func TestLayersBrowserNoLayoutShift(t *testing.T) {
+	t.Parallel()
 	for _, size := range []struct {
 		name          string
 		query         string

@@ -17,6 +17,7 @@ import (
 // last: every step's text shows, the packets are in the ladder under their
 // protocol's name, and the page reports no error.
 func TestLayersBrowserNewScenarios(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, testContent())
 	b := browsertest.New(t)
 	for _, tc := range []struct{ id, proto string }{

@@ -12,6 +12,7 @@ import (
 )
 
 func TestBrowserHomeListsAndFiltersNotes(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, testContent())
 	p := browsertest.New(t).NewPage(t)
 	var titles []string
@@ -36,6 +37,7 @@ func TestBrowserHomeListsAndFiltersNotes(t *testing.T) {
 }
 
 func TestBrowserNotePageRevealsAnAnswer(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, testContent())
 	p := browsertest.New(t).NewPage(t)
 	var hidden, expanded string
@@ -68,6 +70,7 @@ func TestBrowserNotePageRevealsAnAnswer(t *testing.T) {
 }
 
 func TestBrowserGlossaryTermShowsDefinitionOnFocus(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, testContent())
 	p := browsertest.New(t).NewPage(t)
 	var before, after string
@@ -122,6 +125,7 @@ func TestBrowserGlossaryTermShowsDefinitionOnFocus(t *testing.T) {
 }
 
 func TestBrowserGlossaryFilter(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, testContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -145,6 +149,7 @@ func TestBrowserGlossaryFilter(t *testing.T) {
 }
 
 func TestBrowserHostileNoteRunsNoScript(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, testContent())
 	p := browsertest.New(t).NewPage(t)
 	var pwned string

@@ -17,6 +17,7 @@ import (
 // glossary. Every answered question, whatever its shape, hides behind its
 // own button; the open question has none.
 func TestBrowserMixedNoteOnATouchScreen(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, fstest.MapFS{"sockets.md": {Data: []byte(mixedNote)}})
 	p := browsertest.New(t).NewPage(t)
 	var noHover bool

@@ -41,6 +41,7 @@ func studyPages(srv *Server) []studyPage {
 // in classrooms): nothing may make the page scroll sideways. Wide things
 // (the navigation, tables, hex dumps) scroll inside their own box.
 func TestEveryPageFitsAPhone(t *testing.T) {
+	t.Parallel()
 	ts, srv := startTestServer(t, testServerConfig{Content: content.FS})
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t, chromedp.EmulateViewport(320, 640, chromedp.EmulateMobile))
@@ -55,6 +56,7 @@ func TestEveryPageFitsAPhone(t *testing.T) {
 // teacher's phone, through every stage: lobby, histogram, reveal, podium,
 // and the results page, with the longest question of the tests.
 func TestHostPagesFitAPhone(t *testing.T) {
+	t.Parallel()
 	e := newHostEnvOf(t, projectorContent(), "")
 	b := browsertest.New(t)
 	host, id, code := hostOpenSessionOf(t, e, b, projectorQuizID)

@@ -75,6 +75,7 @@ func pqNext(qid string) chromedp.Action {
 }
 
 func TestPracticeBrowserKeyboardOnly(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, practiceContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -214,6 +215,7 @@ func TestPracticeBrowserKeyboardOnly(t *testing.T) {
 // A phone-sized screen: nothing overflows sideways, and an empty answer is
 // refused in the page, without a request the server would reject.
 func TestPracticeBrowserPhone(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, practiceContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -237,6 +239,7 @@ func TestPracticeBrowserPhone(t *testing.T) {
 // The score page lists the questions missed, each with its right answer
 // and explanation, and "Retry the ones I missed" brings back only those.
 func TestPracticeBrowserMissedListExplains(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, fstest.MapFS{
 		"quizzes/two.md": {Data: []byte(`---
 title: Two questions

@@ -72,6 +72,7 @@ const chartsFitted = `[...document.querySelectorAll(".histogram")].every((svg) =
 // classrooms have: 16:9 at 1280 × 720 and 1920 × 1080, and 4:3 at
 // 1024 × 768. Nobody scrolls a projected page in front of a class.
 func TestProjectorFitsItsScreen(t *testing.T) {
+	t.Parallel()
 	e := newHostEnvOf(t, projectorContent(), "")
 	b := browsertest.New(t)
 	host, id, code := hostOpenSessionOf(t, e, b, projectorQuizID)
@@ -204,6 +205,7 @@ func TestProjectorFitsItsScreen(t *testing.T) {
 // three classes in the hall: the join code, the QR code and every name
 // still show on a 1280 × 720 projector without scrolling.
 func TestProjectorLobbyFitsALargeClass(t *testing.T) {
+	t.Parallel()
 	e := newHostEnvOf(t, projectorContent(), "")
 	b := browsertest.New(t)
 	_, id, code := hostOpenSessionOf(t, e, b, projectorQuizID)

@@ -16,6 +16,7 @@ import (
 // WebSocket and never goes to long polling ("slow network mode"); once the
 // server answers again, it is connected over a WebSocket at once.
 func TestServerDownIsNotSlowNetworkMode(t *testing.T) {
+	t.Parallel()
 	var down atomic.Bool
 	var wsRefused, pollOpens atomic.Int64
 	refusedThrice := make(chan struct{})

@@ -26,6 +26,7 @@ const (
 // through them, Escape closes them, Enter opens the chosen section, and
 // Enter with none chosen opens the results page.
 func TestBrowserSearchByKeyboardOnly(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, content.FS)
 	p := browsertest.New(t).NewPage(t)
 	var mainTop, mainTopOpen float64
@@ -155,6 +156,7 @@ func pressEnter() chromedp.Action { return press("Enter", "Enter", "\r", 13) }
 // On a 360 px phone the box has a row of its own, the results fit the
 // screen over the page, and tapping one opens it.
 func TestBrowserSearchOnAPhone(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, content.FS)
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -192,6 +194,7 @@ func TestBrowserSearchOnAPhone(t *testing.T) {
 
 // Without JavaScript the box is a form that opens the results page.
 func TestBrowserSearchWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, testContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -215,6 +218,7 @@ func TestBrowserSearchWithoutJavaScript(t *testing.T) {
 // The results, open in the box and on their own page, pass the
 // accessibility rules.
 func TestBrowserSearchPassesAxe(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, content.FS)
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,

@@ -64,6 +64,7 @@ func writePrompt(t *testing.T, p *browsertest.Page) string {
 // counts), a term in capitals with spaces around (right); the round ends
 // with the missed term and retrying it.
 func TestWriteBrowserKeyboard(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t, chromedp.Navigate(ts.URL+"/flashcards/write?note=routing"))
@@ -120,6 +121,7 @@ func TestWriteBrowserKeyboard(t *testing.T) {
 // Write on a 360 px phone: an empty answer is refused in the page, and
 // nothing scrolls sideways.
 func TestWriteBrowserPhone(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -162,6 +164,7 @@ func writePromptAny(t *testing.T, p *browsertest.Page) string {
 // tiles; a wrong pair adds a second and says so in words; the best time
 // is kept for the next game.
 func TestMatchBrowserKeyboard(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -239,6 +242,7 @@ func TestMatchBrowserKeyboard(t *testing.T) {
 // scrolls sideways, tiles do not animate, and a matched pair keeps its
 // place (no layout shift).
 func TestMatchBrowserPhoneReducedMotion(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
@@ -278,6 +282,7 @@ func TestMatchBrowserPhoneReducedMotion(t *testing.T) {
 // reaches: the flashcards' statistics with the table open, a Write
 // verdict, a Match game under way with a wrong pair marked.
 func TestStudyModesPassAxe(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, studyContent())
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,

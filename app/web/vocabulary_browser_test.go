@@ -15,6 +15,7 @@ import (
 // of the note a term comes from; it marks what it matched; and the A to Z
 // bar keeps only the letters that still have a term.
 func TestBrowserVocabularyFilter(t *testing.T) {
+	t.Parallel()
 	ts, srv := startTestServer(t, testServerConfig{Content: content.FS})
 	lib := srv.catalog.Current().Notes
 	tests := []struct {
