@@ -301,7 +301,11 @@ func TestNoteChangesStopsWithTheServer(t *testing.T) {
 	client := &http.Client{Transport: &http.Transport{}}
 	t.Cleanup(client.CloseIdleConnections)
 
-	_, stream := openChanges(t, context.Background(), client, ts.URL+changesURL(t, ts, "/notes/routing"))
+	// The client gives up after a while: a stream that outlives the
+	// server's context fails the test rather than hanging it.
+	clientCtx, giveUp := context.WithTimeout(context.Background(), 10*time.Second)
+	defer giveUp()
+	_, stream := openChanges(t, clientCtx, client, ts.URL+changesURL(t, ts, "/notes/routing"))
 	stop()
 	if ev, err := readEvent(stream); err != io.EOF {
 		t.Fatalf("after the server's context ended: %+v, %v; want the end of the stream", ev, err)

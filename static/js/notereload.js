@@ -33,6 +33,7 @@ function restoreScroll() {
     return;
   }
   if (saved && Number.isFinite(saved.x) && Number.isFinite(saved.y)) {
-    window.scrollTo(saved.x, saved.y);
+    // Instant, not the page's smooth scrolling: the reader was already there.
+    window.scrollTo({ left: saved.x, top: saved.y, behavior: "instant" });
   }
 }
