@@ -123,6 +123,14 @@ func TestBrowserCopyCodeButtonByKeyboard(t *testing.T) {
 	if cls > 0 {
 		t.Errorf("adding the copy buttons shifted the page: layout shift %.3f", cls)
 	}
+	// The strip above the code, reserved before the script ran, holds the
+	// button: it covers no code.
+	var covers bool
+	p.Eval(t, `[...document.querySelectorAll(".code-block")].some((b) =>
+		b.querySelector(".copy-code").getBoundingClientRect().bottom > b.querySelector("pre code").getBoundingClientRect().top)`, &covers)
+	if covers {
+		t.Error("a copy button covers the first line of its code")
+	}
 
 	// Tab to the first button and press Enter: the code is on the
 	// clipboard, and the live region says so.
