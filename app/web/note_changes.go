@@ -76,6 +76,9 @@ func (s *Server) handleNoteChanges(c echo.Context) error {
 	h.Set(echo.HeaderContentType, "text/event-stream")
 	h.Set(echo.HeaderCacheControl, "no-store")
 	res.WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil // the headers are the whole answer: no waiting for a body no one reads
+	}
 	if _, err := fmt.Fprintf(res, "retry: %d\n\n", changesRetry.Milliseconds()); err != nil {
 		return nil // the client is gone
 	}

@@ -239,17 +239,26 @@ func TestNoteChangesStream(t *testing.T) {
 
 	tests := []struct {
 		name   string
+		method string
 		path   string
 		status int
 		event  string // the event sent at once, if any
 	}{
-		{"a page older than the note", "/notes/routing/changes?since=0123456789abcdef", http.StatusOK, rev},
-		{"no revision given", "/notes/routing/changes", http.StatusOK, rev},
-		{"an unknown note", "/notes/nope/changes?since=" + rev, http.StatusNotFound, ""},
+		{"a page older than the note", http.MethodGet, "/notes/routing/changes?since=0123456789abcdef", http.StatusOK, rev},
+		{"no revision given", http.MethodGet, "/notes/routing/changes", http.StatusOK, rev},
+		{"an unknown note", http.MethodGet, "/notes/nope/changes?since=" + rev, http.StatusNotFound, ""},
+		// HEAD of an up-to-date page: the headers, without waiting.
+		{"HEAD", http.MethodHead, current, http.StatusOK, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := ts.Client().Get(ts.URL + tt.path)
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			req, err := http.NewRequestWithContext(ctx, tt.method, ts.URL+tt.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := ts.Client().Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -257,7 +266,7 @@ func TestNoteChangesStream(t *testing.T) {
 			if res.StatusCode != tt.status {
 				t.Fatalf("GET %s = %d, want %d", tt.path, res.StatusCode, tt.status)
 			}
-			if tt.status != http.StatusOK {
+			if tt.status != http.StatusOK || tt.method == http.MethodHead {
 				return
 			}
 			body, err := io.ReadAll(res.Body)
