@@ -202,3 +202,47 @@ func TestBrowserNotePagerFitsAPhone(t *testing.T) {
 		t.Errorf("the next link led to %q", next)
 	}
 }
+
+// A note in a background tab closes its stream; shown again, it asks with
+// the revision it shows, so an edit made meanwhile reloads it.
+func TestBrowserHiddenNoteCatchesUpWhenShown(t *testing.T) {
+	dir, cat := watchedFolder(t, map[string]string{"routing.md": longNote("")})
+	ts, _ := startTestServer(t, testServerConfig{Catalog: cat})
+	p := browsertest.New(t).NewPage(t)
+	p.Run(t,
+		chromedp.Navigate(ts.URL+"/notes/routing"),
+		chromedp.WaitReady("#note-live", chromedp.ByID),
+		chromedp.Evaluate(`window.beforeReload = true;
+			Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+			document.dispatchEvent(new Event("visibilitychange"))`, nil),
+	)
+	snap := cat.Current()
+	if err := os.WriteFile(filepath.Join(dir, "routing.md"), []byte(longNote("Written while the tab was hidden.\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitReload(t, snap)
+	var stale bool
+	p.Run(t, chromedp.Evaluate(`window.beforeReload === true`, &stale))
+	if !stale {
+		t.Fatal("the page reloaded while hidden")
+	}
+
+	loaded := make(chan struct{}, 1)
+	listen, stopListening := context.WithCancel(p.Ctx)
+	defer stopListening()
+	chromedp.ListenTarget(listen, func(ev any) {
+		if _, ok := ev.(*page.EventLoadEventFired); ok {
+			select {
+			case loaded <- struct{}{}:
+			default:
+			}
+		}
+	})
+	p.Run(t, chromedp.Evaluate(`delete document.visibilityState; document.dispatchEvent(new Event("visibilitychange"))`, nil))
+	select {
+	case <-loaded:
+	case <-time.After(browsertest.Timeout):
+		t.Fatal("the page shown again did not reload")
+	}
+	p.Run(t, browsertest.WaitJS(`document.getElementById("note-content").textContent.includes("Written while the tab was hidden.")`))
+}

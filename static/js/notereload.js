@@ -3,16 +3,34 @@
 // reader was. The server sends one "changed" event on the stream named by
 // #note-live, which is on the page only when the content can change, and
 // only for this note's own edits.
+//
+// The stream is open only while the tab is visible: a browser allows six
+// connections to a server, and an author with many notes open in
+// background tabs would otherwise use them all. A tab shown again asks
+// with the revision it shows, so an edit made meanwhile reloads it at once.
 
 const marker = document.getElementById("note-live");
 const scrollKey = `netstudy.reload-scroll:${location.pathname}`;
+let changes = null;
 
 restoreScroll();
 
 if (marker && "EventSource" in window) {
-  const changes = new EventSource(marker.dataset.changes);
+  follow();
+  document.addEventListener("visibilitychange", follow);
+}
+
+function follow() {
+  if (document.visibilityState === "hidden") {
+    changes?.close();
+    changes = null;
+    return;
+  }
+  if (changes) return;
+  changes = new EventSource(marker.dataset.changes);
   changes.addEventListener("changed", () => {
     changes.close();
+    document.removeEventListener("visibilitychange", follow);
     try {
       sessionStorage.setItem(scrollKey, JSON.stringify({ x: window.scrollX, y: window.scrollY }));
     } catch {
