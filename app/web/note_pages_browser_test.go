@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -203,11 +204,35 @@ func TestBrowserNotePagerFitsAPhone(t *testing.T) {
 	}
 }
 
+// streamEnds is a log handler that reports each changes stream the
+// server finished serving: the server logs a request once it has ended.
+type streamEnds chan string
+
+func (streamEnds) Enabled(context.Context, slog.Level) bool { return true }
+func (e streamEnds) WithAttrs([]slog.Attr) slog.Handler     { return e }
+func (e streamEnds) WithGroup(string) slog.Handler          { return e }
+func (e streamEnds) Handle(_ context.Context, r slog.Record) error {
+	if r.Message != "request" {
+		return nil
+	}
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key == "path" && strings.HasSuffix(a.Value.String(), "/changes") {
+			select {
+			case e <- a.Value.String():
+			default:
+			}
+		}
+		return true
+	})
+	return nil
+}
+
 // A note in a background tab closes its stream; shown again, it asks with
 // the revision it shows, so an edit made meanwhile reloads it.
 func TestBrowserHiddenNoteCatchesUpWhenShown(t *testing.T) {
 	dir, cat := watchedFolder(t, map[string]string{"routing.md": longNote("")})
-	ts, _ := startTestServer(t, testServerConfig{Catalog: cat})
+	ended := make(streamEnds, 16)
+	ts, _ := startTestServer(t, testServerConfig{Catalog: cat, Log: slog.New(ended)})
 	p := browsertest.New(t).NewPage(t)
 	p.Run(t,
 		chromedp.Navigate(ts.URL+"/notes/routing"),
@@ -216,16 +241,16 @@ func TestBrowserHiddenNoteCatchesUpWhenShown(t *testing.T) {
 			Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
 			document.dispatchEvent(new Event("visibilitychange"))`, nil),
 	)
+	select {
+	case <-ended:
+	case <-time.After(browsertest.Timeout):
+		t.Fatal("the hidden page kept its changes stream open")
+	}
 	snap := cat.Current()
 	if err := os.WriteFile(filepath.Join(dir, "routing.md"), []byte(longNote("Written while the tab was hidden.\n")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	waitReload(t, snap)
-	var stale bool
-	p.Run(t, chromedp.Evaluate(`window.beforeReload === true`, &stale))
-	if !stale {
-		t.Fatal("the page reloaded while hidden")
-	}
 
 	loaded := make(chan struct{}, 1)
 	listen, stopListening := context.WithCancel(p.Ctx)
@@ -238,7 +263,14 @@ func TestBrowserHiddenNoteCatchesUpWhenShown(t *testing.T) {
 			}
 		}
 	})
-	p.Run(t, chromedp.Evaluate(`delete document.visibilityState; document.dispatchEvent(new Event("visibilitychange"))`, nil))
+	var stale bool
+	p.Run(t,
+		chromedp.Evaluate(`window.beforeReload === true`, &stale),
+		chromedp.Evaluate(`delete document.visibilityState; document.dispatchEvent(new Event("visibilitychange"))`, nil),
+	)
+	if !stale {
+		t.Fatal("the page reloaded while hidden")
+	}
 	select {
 	case <-loaded:
 	case <-time.After(browsertest.Timeout):
