@@ -26,7 +26,14 @@ type Snapshot struct {
 	Quizzes *quiz.Set // authored quizzes, then the ones generated from the notes
 	Version uint64    // grows with every reload
 	Loaded  time.Time
+
+	// replaced is closed when a newer snapshot takes this one's place.
+	replaced chan struct{}
 }
+
+// Replaced is closed once a newer snapshot has been swapped in: a reader
+// waits on it to hear of the next change without polling.
+func (s *Snapshot) Replaced() <-chan struct{} { return s.replaced }
 
 // Catalog hands out the current Snapshot and rebuilds it on demand.
 type Catalog struct {
@@ -34,6 +41,7 @@ type Catalog struct {
 	log     *slog.Logger
 	current atomic.Pointer[Snapshot]
 	reload  sync.Mutex // one rebuild at a time, so versions stay in order
+	watched atomic.Bool
 }
 
 // New loads fsys at once; it never fails, because broken files are kept in
@@ -55,11 +63,14 @@ func (c *Catalog) Reload() *Snapshot {
 	lib := notes.Load(c.fsys)
 	set := quiz.LoadDir(c.fsys, QuizDir).With(quiz.Generate(vocabNotes(lib))...)
 	var version uint64 = 1
-	if old := c.current.Load(); old != nil {
-		version = old.Version + 1
+	if prev := c.current.Load(); prev != nil {
+		version = prev.Version + 1
 	}
-	s := &Snapshot{Notes: lib, Quizzes: set, Version: version, Loaded: time.Now()}
-	c.current.Store(s)
+	s := &Snapshot{Notes: lib, Quizzes: set, Version: version, Loaded: time.Now(), replaced: make(chan struct{})}
+	old := c.current.Swap(s)
+	if old != nil {
+		close(old.replaced)
+	}
 	for _, n := range lib.Notes {
 		if n.Err != nil {
 			c.log.Warn("note not understood", "path", n.Path, "err", n.Err)

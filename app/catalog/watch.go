@@ -34,8 +34,13 @@ func (c *Catalog) Watch(dir string) (*Watcher, error) {
 		w.Close()
 		return nil, err
 	}
+	c.watched.Store(true)
 	return &Watcher{c: c, w: w}, nil
 }
+
+// Watched reports whether the catalog follows a folder's changes: only
+// then can a page's content change while it is open.
+func (c *Catalog) Watched() bool { return c.watched.Load() }
 
 // Run reloads the catalog after changes until ctx is cancelled, then
 // stops watching. Folders created later are watched too.

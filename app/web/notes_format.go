@@ -15,6 +15,7 @@ func (s *Server) handleNotesFormat(c echo.Context) error {
 			Title:       "The notes format",
 			Section:     "notes",
 			Description: "How to write notes that netstudy reads: questions, vocabulary sections and term entries, each with an example.",
+			Scripts:     []string{"js/copycode.js"},
 		},
 	})
 }

@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	// cache before echo sees it (see serveFromCache).
 	e.GET("/", s.handleHome)
 	e.GET("/notes/:slug", s.handleNote)
+	e.GET("/notes/:slug/changes", s.handleNoteChanges) // with --content: tells an open note page its note changed
 	e.GET("/notes-format", s.handleNotesFormat)
 	e.GET("/vocabulary", s.handleVocabulary)
 	e.GET("/flashcards", s.handleFlashcards)

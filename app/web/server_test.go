@@ -30,7 +30,10 @@ func newTestServer(t *testing.T, fsys fs.FS) *httptest.Server {
 
 // testServerConfig varies the test server.
 type testServerConfig struct {
-	Content   fs.FS
+	Content fs.FS
+	// Catalog, if set, is served instead of one loaded from Content (a
+	// catalog that watches a folder, say).
+	Catalog   *catalog.Catalog
 	PublicURL string
 	// Wrap, if set, wraps the server's handler (to play a network that
 	// blocks WebSockets, say).
@@ -90,8 +93,12 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 	if err := hub.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
+	cat := cfg.Catalog
+	if cat == nil {
+		cat = catalog.New(cfg.Content, log)
+	}
 	srv, err := New(Deps{
-		Catalog:   catalog.New(cfg.Content, log),
+		Catalog:   cat,
 		Hub:       hub,
 		Auth:      auth,
 		Metrics:   reg,
