@@ -3,8 +3,8 @@ package web
 import (
 	"fmt"
 	"testing"
-	"time"
 	"testing/fstest"
+	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
