@@ -183,17 +183,23 @@ func (s *sim) cwndAck(cc *congestion, a *xmit, index map[uint32]int, segs []*out
 	}
 	switch {
 	case i > cc.una:
+		// cwnd grows only while it limits the sender, that is while new
+		// data is waiting for room in the window.
+		limited := cc.nxt < len(segs)
 		acked := i - cc.una
 		cc.una, cc.dupAcks = i, 0
 		cc.nxt = max(cc.nxt, i)
 		if cc.flight() > 0 {
 			*timerStart = a.arriveAt // RFC 6298 5.3: new data acknowledged, restart the timer
 		}
-		head := fmt.Sprintf("Acknowledgment number %d acknowledges %s more.", ack, segments(acked))
+		head := fmt.Sprintf("Acknowledgment number %d acknowledges %s not acknowledged before.", ack, segments(acked))
 		if i == len(segs) {
 			head = fmt.Sprintf("Acknowledgment number %d covers every byte the client wrote: the transfer is complete, and TCP stops its timer.", ack)
 		}
 		if !cc.inRecovery {
+			if !limited {
+				return fmt.Sprintf("%s TCP has no new data left to send, so it does not grow cwnd: a window the sender does not fill says nothing about what the network can carry (RFC 7661). It stays as it was: %s.", head, cc.state())
+			}
 			return head + " " + cc.grow(acked)
 		}
 		if i >= cc.recover {
