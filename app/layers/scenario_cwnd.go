@@ -20,7 +20,7 @@ const (
 	// two keeps the story short enough to follow step by step.
 	cwndInitial = 2
 	// cwndSegments is how many full-sized segments the program writes.
-	cwndSegments = 21
+	cwndSegments = 26
 	// cwndMaxRounds stops a run that would never end; no set of drops
 	// the parameters allow comes near it.
 	cwndMaxRounds = 200
