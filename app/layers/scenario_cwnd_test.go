@@ -179,11 +179,10 @@ func TestCwndHoldsUpUnderAnyLoss(t *testing.T) {
 		fs := cwndFrames(t, s)
 		end, acked := fs[0].tcp.Seq, fs[0].tcp.Seq
 		for _, f := range fs {
-			if f.fromCli && seqGT(f.tcp.Seq+uint32(len(f.tcp.Payload)), end) {
+			switch {
+			case f.fromCli && seqGT(f.tcp.Seq+uint32(len(f.tcp.Payload)), end):
 				end = f.tcp.Seq + uint32(len(f.tcp.Payload))
-			} else if f.fromCli {
-				continue
-			} else if !f.p.Dropped && seqGT(f.tcp.Ack, acked) {
+			case !f.fromCli && !f.p.Dropped && seqGT(f.tcp.Ack, acked):
 				acked = f.tcp.Ack
 			}
 		}
