@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 	"time"
@@ -169,7 +170,35 @@ func runCwnd(s *sim) error {
 			fill(a.arriveAt)
 		}
 	}
+	s.wiresharkLabels()
 	return nil
+}
+
+// wiresharkLabels puts in the Info column the names Wireshark's TCP
+// analysis gives duplicate ACKs ("[TCP Dup ACK 9#1]": the frame number of
+// the ACK repeated, and which repeat this is) and a retransmission that
+// follows duplicate ACKs ("[TCP Fast Retransmission]").
+func (s *sim) wiresharkLabels() {
+	const ackAt = ethHeaderLen + ipv4HeaderLen + 8
+	first := map[uint32]int{} // acknowledgment number → frame number (from 1) that first carried it
+	dups := map[uint32]int{}
+	for i := range s.packets {
+		p := &s.packets[i]
+		if p.From != s.server.id {
+			seq := binary.BigEndian.Uint32(p.Frame[ackAt-4:])
+			if p.Retransmission && dups[seq] >= 2 {
+				p.Info = strings.Replace(p.Info, "[TCP Retransmission]", "[TCP Fast Retransmission]", 1)
+			}
+			continue
+		}
+		ack := binary.BigEndian.Uint32(p.Frame[ackAt:])
+		if _, seen := first[ack]; !seen || p.Caption != "Duplicate ACK" {
+			first[ack], dups[ack] = i+1, 0
+			continue
+		}
+		dups[ack]++
+		p.Info = fmt.Sprintf("[TCP Dup ACK %d#%d] %s", first[ack], dups[ack], p.Info)
+	}
 }
 
 // cwndAck has the client's TCP take ACK a: it updates the window, queues a

@@ -1,7 +1,9 @@
 package layers
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,6 +102,17 @@ func TestCwndStory(t *testing.T) {
 	}
 	if retx == nil || retx.tcp.Seq != lost.tcp.Seq || len(retx.tcp.Payload) != len(lost.tcp.Payload) || !retx.p.Retransmission {
 		t.Fatalf("after the third duplicate ACK: %+v, want the lost segment again", retx)
+	}
+	// The Info column names them as Wireshark's TCP analysis does, the
+	// duplicates by the frame number (from 1) of the ACK they repeat.
+	original := -1
+	for _, f := range fs {
+		if !f.fromCli && f.tcp.Ack == lost.tcp.Seq && original < 0 {
+			original = f.p.Index + 1
+		}
+	}
+	if !strings.HasPrefix(third.p.Info, fmt.Sprintf("[TCP Dup ACK %d#3] ", original)) || !strings.HasPrefix(retx.p.Info, "[TCP Fast Retransmission] ") {
+		t.Errorf("Info %q and %q, want Wireshark's labels", third.p.Info, retx.p.Info)
 	}
 	if wait := time.Duration(retx.p.TimeUS-third.arrive) * time.Microsecond; wait > time.Millisecond {
 		t.Errorf("fast retransmit waited %v after the third duplicate ACK", wait)
