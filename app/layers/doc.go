@@ -28,10 +28,14 @@
 //	               checksums, and maps the reply back
 //	tls            TLS 1.3 ClientHello (SNI) and ServerHello in the clear,
 //	               then encrypted records shown as opaque bytes
+//	cwnd           a bulk transfer: the congestion window doubles each round
+//	               trip, three duplicate ACKs after a loss, fast retransmit,
+//	               the window halved, then one segment more per round trip
 //
 // Params.Drop names packets (by index) lost on the way, in any scenario;
-// tcp-loss drops packet 3, its data segment, when Drop is not given
-// (nil); an empty Drop ("drop=none" in a URL) loses nothing.
+// tcp-loss drops packet 3, its data segment, and cwnd packet 9, the first
+// segment sent with a window of eight, when Drop is not given (nil); an
+// empty Drop ("drop=none" in a URL) loses nothing.
 // The simulation reacts as the protocols would: TCP resends after its
 // retransmission timer (Linux's: 1 second for a SYN, then the measured round
 // trip plus 200 ms, doubling on each timeout) or on three duplicate ACKs; a lost ACK makes the sender
@@ -107,8 +111,9 @@
 // # Not modelled
 //
 // ARP outside its own scenario (MACs are otherwise taken as known), IPv6, IP
-// options, TCP congestion control, window scaling, SACK and timestamps
-// (every write fits the initial window of ten segments), delayed-ACK timers
+// options, TCP congestion control outside the cwnd scenario (elsewhere
+// every write fits the initial window of ten segments), window scaling,
+// SACK and timestamps, delayed-ACK timers
 // (the receiver acknowledges at every second segment and at the end of what
 // arrived together), real encryption (TLS records after the hellos are
 // deterministic opaque bytes), ICMP errors other than Time Exceeded, and

@@ -73,6 +73,9 @@ func catalogue() []scenarioDef {
 		{info: Info{"tls", "TLS 1.3: HTTPS",
 			"After the TCP handshake, a TLS 1.3 ClientHello with the site's name (SNI) and a key share, and a ServerHello with the server's, both in the clear; then certificate, Finished, the HTTP request and its answer, all in encrypted records that show only their lengths."},
 			run: runTLS},
+		{info: Info{"cwnd", "TCP congestion window: slow start and a loss",
+			"A bulk transfer on an open connection. The sender's congestion window starts at 2 segments and doubles every round trip (slow start); one segment is lost, three duplicate ACKs bring it back at once (fast retransmit), the window is halved, and then grows by one segment per round trip (congestion avoidance)."},
+			defaultDrop: []int{cwndDefaultDrop}, run: runCwnd},
 	}
 }
 
