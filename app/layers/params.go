@@ -102,6 +102,12 @@ func DefaultParamsFor(id string) Params {
 		p.ServerPort = dnsPort
 	case "tls":
 		p.ServerPort = tlsPort
+	case "cwnd":
+		// iperf's port, where bulk transfers are measured. Not 8080:
+		// Wireshark reads 8080 as HTTP and, reassembling what it takes
+		// for HTTP messages, reports the fast retransmission of a
+		// segment it already holds as a reassembly error.
+		p.ServerPort = bulkPort
 	}
 	return p
 }

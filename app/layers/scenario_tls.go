@@ -8,6 +8,7 @@ import "fmt"
 const (
 	tlsServerName = "www.example.com"
 	tlsPort       = 443
+	bulkPort      = 5001 // iperf's
 	// tlsServerFlight is the size of the server's encrypted handshake
 	// messages (EncryptedExtensions, Certificate, CertificateVerify,
 	// Finished): a short certificate chain.
