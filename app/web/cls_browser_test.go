@@ -127,8 +127,10 @@ func TestPagesBrowserNoLayoutShift(t *testing.T) {
 				ts := newTestServer(t, clsContent())
 				cls := layoutShiftOf(t, ts.URL+page.path, size, page.ready)
 				t.Logf("cumulative layout shift of %s on %s: %.3f", page.path, size.name, cls)
-				if cls > 0.05 {
-					t.Errorf("cumulative layout shift %.3f of %s on %s, want at most 0.05", cls, page.path, size.name)
+				// Lighthouse's target is 0.05; these pages should not move at
+				// all, and a small shift here is a bigger one on a slow phone.
+				if cls > 0.01 {
+					t.Errorf("cumulative layout shift %.3f of %s on %s, want at most 0.01", cls, page.path, size.name)
 				}
 			})
 		}
@@ -146,6 +148,8 @@ func clsContent() fstest.MapFS {
 		fmt.Fprintf(&note, "### Question %d: what does layer %d do?\n\n", i, i)
 		fmt.Fprintf(&note, "Layer %d carries what the layer above hands it, adding a header of its own.\n", i)
 		note.WriteString("Its header says how the peer layer should read the rest.\n\n")
+		note.WriteString("The receiving side reads that header, acts on it and hands the rest up.\n\n")
+		note.WriteString("So each layer talks only to its peer, through the layers below.\n\n")
 	}
 	fsys["self-test.md"] = &fstest.MapFile{Data: []byte(note.String())}
 	return fsys
