@@ -154,3 +154,41 @@ func clsContent() fstest.MapFS {
 	fsys["self-test.md"] = &fstest.MapFile{Data: []byte(note.String())}
 	return fsys
 }
+
+// TestPagesBrowserWithoutScriptShowEverything checks the other side of
+// rendering the scripts' starting state on the server: without scripting
+// a practice quiz shows every question (and no Check button, which could
+// not work), and a note shows every answer.
+func TestPagesBrowserWithoutScriptShowEverything(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, path, expr string
+	}{
+		{"practice-quiz", "/practice/practice-basics", `(() => {
+			const shown = (el) => el.getClientRects().length > 0;
+			const items = [...document.querySelectorAll(".pq")];
+			return items.length > 1 && items.every(shown) && ![...document.querySelectorAll(".pq-check, #pq-bar")].some(shown);
+		})()`},
+		{"note", "/notes/self-test", `(() => {
+			const answers = [...document.querySelectorAll("#note-content .answer")];
+			return answers.length === 6 && answers.every((a) => a.getClientRects().length > 0 && a.offsetHeight > 60 &&
+				getComputedStyle(a).visibility === "visible");
+		})()`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ts := newTestServer(t, clsContent())
+			p := browsertest.New(t).NewPage(t)
+			p.Run(t,
+				emulation.SetScriptExecutionDisabled(true),
+				chromedp.Navigate(ts.URL+c.path),
+				chromedp.WaitVisible("main", chromedp.ByQuery),
+			)
+			var ok bool
+			p.Eval(t, c.expr, &ok)
+			if !ok {
+				t.Errorf("without scripting %s hides part of what it should show", c.path)
+			}
+		})
+	}
+}
