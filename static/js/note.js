@@ -65,6 +65,9 @@ if (toggle && questions.length) {
   toggle.addEventListener("change", applyToggle);
   applyToggle();
 }
+// The answers have their buttons now: the room CSS kept for each button
+// until then is no longer needed.
+if (content) content.classList.add("selftest-ready");
 
 // Glossary terms shown in place on touch screens.
 const noHover = window.matchMedia("(hover: none)");
