@@ -129,8 +129,8 @@ func TestPagesBrowserNoLayoutShift(t *testing.T) {
 				t.Logf("cumulative layout shift of %s on %s: %.3f", page.path, size.name, cls)
 				// Lighthouse's target is 0.05; these pages should not move at
 				// all, and a small shift here is a bigger one on a slow phone.
-				if cls > 0.01 {
-					t.Errorf("cumulative layout shift %.3f of %s on %s, want at most 0.01", cls, page.path, size.name)
+				if cls > maxTestShift {
+					t.Errorf("cumulative layout shift %.3f of %s on %s, want at most %.2f", cls, page.path, size.name, maxTestShift)
 				}
 			})
 		}
@@ -192,3 +192,8 @@ func TestPagesBrowserWithoutScriptShowEverything(t *testing.T) {
 		})
 	}
 }
+
+// maxTestShift is the most layout shift a page test allows: a fifth of
+// Lighthouse's "good" mark of 0.05, and room for the sub-pixel rounding of
+// a button's reserved strip.
+const maxTestShift = 0.01
