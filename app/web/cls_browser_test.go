@@ -61,6 +61,7 @@ func layoutShiftOf(t *testing.T, url string, size screenSize, ready chromedp.Act
 			{URLPattern: "*/js/app*", RequestStage: fetch.RequestStageRequest},
 			{URLPattern: "*/js/practice*", RequestStage: fetch.RequestStageRequest},
 			{URLPattern: "*/js/note*", RequestStage: fetch.RequestStageRequest},
+			{URLPattern: "*/js/flashcards*", RequestStage: fetch.RequestStageRequest},
 		}),
 		chromedp.ActionFunc(func(ctx context.Context) error {
 			_, _, _, _, err := page.Navigate(url).Do(ctx)
@@ -118,6 +119,12 @@ func TestPagesBrowserNoLayoutShift(t *testing.T) {
 		{
 			name: "note", path: "/notes/self-test",
 			ready: browsertest.WaitJS(`document.querySelectorAll("#note-content button.reveal").length === 6`),
+		},
+		{
+			// The card and "all caught up" share a cell whose room the
+			// server's CSS keeps; the first card must fit it.
+			name: "flashcards", path: "/flashcards",
+			ready: browsertest.WaitJS(`!document.querySelector("#study").hidden && document.querySelector("#front").textContent.trim() !== ""`),
 		},
 	}
 	for _, page := range pages {

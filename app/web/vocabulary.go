@@ -16,6 +16,7 @@ type vocabularyPage struct {
 // A to Z jump list.
 type letterGroup struct {
 	Letter  string
+	Anchor  string // the id of its heading: "letter-a", or "letter-other" for "#"
 	Entries []notes.GlossaryEntry
 }
 
@@ -36,10 +37,20 @@ func groupByLetter(entries []notes.GlossaryEntry) []letterGroup {
 	for _, e := range entries {
 		letter := e.Letter
 		if len(groups) == 0 || groups[len(groups)-1].Letter != letter {
-			groups = append(groups, letterGroup{Letter: letter})
+			groups = append(groups, letterGroup{Letter: letter, Anchor: letterAnchor(letter)})
 		}
 		g := &groups[len(groups)-1]
 		g.Entries = append(g.Entries, e)
 	}
 	return groups
+}
+
+// letterAnchor is the id of a letter's heading. Terms that start with a
+// digit or a sign are filed under "#", which an id should not hold: a
+// URL's fragment would end before it.
+func letterAnchor(letter string) string {
+	if letter == "#" {
+		return "letter-other"
+	}
+	return "letter-" + letter
 }
