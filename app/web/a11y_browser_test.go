@@ -73,7 +73,7 @@ func assertAxeClean(t *testing.T, p *browsertest.Page, what string) {
 			Nodes            []string
 		}
 		var raw json.RawMessage
-		p.RunWithin(t, axeTimeout, chromedp.Evaluate(`axe.run(document, {runOnly: `+run.only+`}).then((r) =>
+		p.RunWithin(t, axeTimeout, chromedp.Evaluate(`axe.run(document, {runOnly: `+run.only+`, resultTypes: ["violations"], iframes: false}).then((r) =>
 			r.violations.map((v) => ({ID: v.id, Impact: v.impact, Help: v.help,
 				Nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" "))})))`, &raw,
 			func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
