@@ -20,36 +20,19 @@ var broadcastIP = netip.AddrFrom4([4]byte{255, 255, 255, 255})
 
 // dhcpFrame builds the frame of one DHCP message.
 func (s *sim) dhcpFrame(m dhcpMessage, h hop, srcIP, dstIP netip.Addr, srcPort, dstPort uint16, ipSrcs ipSources, caption string) (rawFrame, error) {
-	app := m.app(s.client.ipSrc, s.server.ipSrc)
-	udp := UDPHeader{SrcPort: srcPort, DstPort: dstPort}
-	dg, err := udp.Datagram(srcIP, dstIP, app.bytes)
-	if err != nil {
-		return rawFrame{}, err
-	}
 	from := s.client
 	if h.from == s.server.id {
 		from = s.server
 	}
 	ip := IPv4Header{ID: from.ipID, TTL: s.p.TTL, Protocol: ProtoUDP, Src: srcIP, Dst: dstIP}
 	from.ipID++
-	ipb, err := ip.Packet(dg)
+	f, err := udpFrame(h, ip, UDPHeader{SrcPort: srcPort, DstPort: dstPort}, m.app(s.client.ipSrc, s.server.ipSrc),
+		ipSrcs, udpSources{srcPort: Computed, dstPort: Computed}, caption)
 	if err != nil {
 		return rawFrame{}, err
 	}
-	eh := EthernetHeader{Dst: h.dstMAC, Src: h.srcMAC, EtherType: EtherTypeIPv4}
-	frame, err := eh.Frame(ipb)
-	if err != nil {
-		return rawFrame{}, err
-	}
-	off := ethHeaderLen + ipv4HeaderLen
-	return rawFrame{h: h, frame: frame, caption: caption,
-		info: fmt.Sprintf("DHCP %s - Transaction ID 0x%08x", dhcpTypeNames[m.typ], m.xid),
-		layers: []Layer{
-			ethLayer(eh, frame, len(ipb), ethSources{dst: h.dstMACSrc, src: h.srcMACSrc}),
-			ipLayer(ip, ipb, ethHeaderLen, ipSrcs),
-			udpLayer(udp, dg, off, udpSources{srcPort: Computed, dstPort: Computed}),
-			app.layer(off + udpHeaderLen),
-		}}, nil
+	f.info = fmt.Sprintf("DHCP %s - Transaction ID 0x%08x", dhcpTypeNames[m.typ], m.xid)
+	return f, nil
 }
 
 var dhcpKeys = []string{"eth", "ip", "udp", "dhcp"}

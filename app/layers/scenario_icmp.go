@@ -24,20 +24,12 @@ const pingData = "abcdefghijklmnopqrstuvwabcdefghi"
 // icmpFrame builds the frame of one ICMP message inside ip on link h.
 func icmpFrame(ip IPv4Header, m ICMPMessage, h hop, srcs ipSources, caption, info string) (rawFrame, error) {
 	body := m.Bytes()
-	ipb, err := ip.Packet(body)
+	framed, err := frameIPv4(h, ip, body, srcs)
 	if err != nil {
 		return rawFrame{}, err
 	}
-	eh := EthernetHeader{Dst: h.dstMAC, Src: h.srcMAC, EtherType: EtherTypeIPv4}
-	frame, err := eh.Frame(ipb)
-	if err != nil {
-		return rawFrame{}, err
-	}
-	return rawFrame{h: h, frame: frame, caption: caption, info: info, layers: []Layer{
-		ethLayer(eh, frame, len(ipb), ethSources{dst: h.dstMACSrc, src: h.srcMACSrc}),
-		ipLayer(ip, ipb, ethHeaderLen, srcs),
-		icmpLayer(m, body, ethHeaderLen+ipv4HeaderLen),
-	}}, nil
+	return rawFrame{h: h, frame: framed.frame, caption: caption, info: info,
+		layers: append(framed.layers, icmpLayer(m, body, ethHeaderLen+ipv4HeaderLen))}, nil
 }
 
 var icmpKeys = []string{"eth", "ip", "icmp"}

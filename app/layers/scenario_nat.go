@@ -10,32 +10,6 @@ import (
 // The NAT scenario: a home router gives the client's datagram its own
 // public address and a port of its choosing, and maps the reply back.
 
-// udpFrame builds one UDP datagram's frame on link h.
-func udpFrame(h hop, ip IPv4Header, udp UDPHeader, app appData, ipSrcs ipSources, portSrcs udpSources, caption string) (rawFrame, error) {
-	dg, err := udp.Datagram(ip.Src, ip.Dst, app.bytes)
-	if err != nil {
-		return rawFrame{}, err
-	}
-	ipb, err := ip.Packet(dg)
-	if err != nil {
-		return rawFrame{}, err
-	}
-	eh := EthernetHeader{Dst: h.dstMAC, Src: h.srcMAC, EtherType: EtherTypeIPv4}
-	frame, err := eh.Frame(ipb)
-	if err != nil {
-		return rawFrame{}, err
-	}
-	off := ethHeaderLen + ipv4HeaderLen
-	return rawFrame{h: h, frame: frame, caption: caption,
-		info: fmt.Sprintf("%d → %d Len=%d", udp.SrcPort, udp.DstPort, len(app.bytes)),
-		layers: []Layer{
-			ethLayer(eh, frame, len(ipb), ethSources{dst: h.dstMACSrc, src: h.srcMACSrc}),
-			ipLayer(ip, ipb, ethHeaderLen, ipSrcs),
-			udpLayer(udp, dg, off, portSrcs),
-			app.layer(off + udpHeaderLen),
-		}}, nil
-}
-
 var udpKeys = []string{"eth", "ip", "udp", "data"}
 
 // checksums reads the IP header and UDP checksums of a frame.

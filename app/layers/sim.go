@@ -377,6 +377,48 @@ type rawFrame struct {
 	caption, info string
 }
 
+// onLink is an IPv4 packet framed for link h: the frame's bytes and its
+// Ethernet and IP layers, to which the caller adds what the packet carries.
+type onLink struct {
+	frame  []byte
+	layers []Layer
+}
+
+// frameIPv4 puts payload in an IPv4 packet with header ip, and that in an
+// Ethernet frame from h's source MAC to its destination MAC.
+func frameIPv4(h hop, ip IPv4Header, payload []byte, ipSrcs ipSources) (onLink, error) {
+	ipb, err := ip.Packet(payload)
+	if err != nil {
+		return onLink{}, err
+	}
+	eh := EthernetHeader{Dst: h.dstMAC, Src: h.srcMAC, EtherType: EtherTypeIPv4}
+	frame, err := eh.Frame(ipb)
+	if err != nil {
+		return onLink{}, err
+	}
+	return onLink{frame: frame, layers: []Layer{
+		ethLayer(eh, frame, len(ipb), ethSources{dst: h.dstMACSrc, src: h.srcMACSrc}),
+		ipLayer(ip, ipb, ethHeaderLen, ipSrcs),
+	}}, nil
+}
+
+// udpFrame builds one UDP datagram's frame on link h.
+func udpFrame(h hop, ip IPv4Header, udp UDPHeader, app appData, ipSrcs ipSources, portSrcs udpSources, caption string) (rawFrame, error) {
+	dg, err := udp.Datagram(ip.Src, ip.Dst, app.bytes)
+	if err != nil {
+		return rawFrame{}, err
+	}
+	framed, err := frameIPv4(h, ip, dg, ipSrcs)
+	if err != nil {
+		return rawFrame{}, err
+	}
+	off := ethHeaderLen + ipv4HeaderLen
+	return rawFrame{h: h, frame: framed.frame, caption: caption,
+		info:   fmt.Sprintf("%d → %d Len=%d", udp.SrcPort, udp.DstPort, len(app.bytes)),
+		layers: append(framed.layers, udpLayer(udp, dg, off, portSrcs), app.layer(off+udpHeaderLen)),
+	}, nil
+}
+
 // emit puts f on its link, no earlier than t, and returns its index, when
 // it arrives and whether it does.
 func (s *sim) emit(f rawFrame, t time.Duration) (int, time.Duration, bool) {
@@ -401,23 +443,15 @@ func (s *sim) emit(f rawFrame, t time.Duration) (int, time.Duration, bool) {
 
 // packet builds the frame for one piece on link h and appends it.
 func (s *sim) packet(x *xmit, pc piece, h hop, t time.Duration) (int, error) {
-	ipb, err := pc.ip.Packet(pc.payload)
-	if err != nil {
-		return 0, fmt.Errorf("encoding %s: %w", x.caption, err)
-	}
-	eh := EthernetHeader{Dst: h.dstMAC, Src: h.srcMAC, EtherType: EtherTypeIPv4}
-	frame, err := eh.Frame(ipb)
-	if err != nil {
-		return 0, fmt.Errorf("encoding %s: %w", x.caption, err)
-	}
 	ttlSrc := s.p.source(ParamTTL)
 	if h.from == "router" {
 		ttlSrc = Computed
 	}
-	ls := []Layer{
-		ethLayer(eh, frame, len(ipb), ethSources{dst: h.dstMACSrc, src: h.srcMACSrc}),
-		ipLayer(pc.ip, ipb, ethHeaderLen, ipSources{src: x.from.ipSrc, dst: x.to.ipSrc, ttl: ttlSrc}),
+	framed, err := frameIPv4(h, pc.ip, pc.payload, ipSources{src: x.from.ipSrc, dst: x.to.ipSrc, ttl: ttlSrc})
+	if err != nil {
+		return 0, fmt.Errorf("encoding %s: %w", x.caption, err)
 	}
+	frame, ls := framed.frame, framed.layers
 	off := ethHeaderLen + ipv4HeaderLen
 	if pc.l4 {
 		if x.tcp != nil {
