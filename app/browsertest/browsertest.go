@@ -317,3 +317,13 @@ func (p *Page) Eval(t testing.TB, expr string, out any) {
 func WaitJS(expr string) chromedp.Action {
 	return chromedp.Poll(expr, nil, chromedp.WithPollingInterval(20*time.Millisecond))
 }
+
+// WaitFrames waits until the page has drawn n more frames: long enough for
+// what a resize or a click queued for the next frame to have run.
+func WaitFrames(n int) chromedp.Action {
+	return chromedp.Evaluate(fmt.Sprintf(`new Promise((done) => {
+		let left = %d;
+		const next = () => (--left <= 0 ? done(true) : requestAnimationFrame(next));
+		requestAnimationFrame(next);
+	})`, n), nil, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })
+}

@@ -93,14 +93,20 @@ func TestProjectorFitsItsScreen(t *testing.T) {
 	}
 
 	viewports := [][2]int64{{1280, 720}, {1024, 768}, {1920, 1080}}
-	// fits opens the scene afresh at each size (so that what is drawn
-	// for the screen is drawn at its size) and checks that it fits.
+	// fits opens the scene afresh at the first size, as a projector
+	// switched on mid-quiz does, then gives the same window the other
+	// sizes, as a screen switched or made full screen does, and checks at
+	// each size that the scene fits.
 	fits := func(scene, ready string) {
 		t.Helper()
-		for _, vp := range viewports {
+		for i, vp := range viewports {
+			shown := chromedp.Action(browsertest.WaitFrames(3))
+			if i == 0 {
+				shown = chromedp.Reload()
+			}
 			pres.Run(t,
 				chromedp.EmulateViewport(vp[0], vp[1]),
-				chromedp.Reload(),
+				shown,
 				browsertest.WaitJS(`document.getElementById("conn").dataset.status === "open" && `+hostVisible(scene)+` && `+ready),
 			)
 			var got struct{ ScrollW, ScrollH, W, H int }

@@ -166,17 +166,23 @@ class Presenter {
   // when what is shown, or the window's size, has changed.
   fitScreen() {
     const q = this.q;
-    const key = [this.scene(), this.players.size, q && `${q.opened.question_id}/${q.opened.round}`,
+    const scene = [this.scene(), q && `${q.opened.question_id}/${q.opened.round}`,
       q && Boolean(q.reveal), $("p-hist").hidden, innerWidth, innerHeight].join(" ");
-    if (key === this.fitKey) return;
-    this.fitKey = key;
+    const players = this.players.size;
+    if (scene === this.fitScene && players === this.fitPlayers) return;
+    // A lobby that only gained names needs no more room than it had: the
+    // search goes on down from the factor found before, instead of laying
+    // out a hundred names ten times for each one who joins.
+    const grew = scene === this.fitScene && players > this.fitPlayers;
+    this.fitScene = scene;
+    this.fitPlayers = players;
     const root = $("present");
     const page = document.documentElement;
     const overflows = () => page.scrollHeight > page.clientHeight || page.scrollWidth > page.clientWidth ||
       [...root.querySelectorAll("pre")].some((pre) => pre.offsetParent && pre.scrollWidth > pre.clientWidth);
     const before = root.style.getPropertyValue("--fit") || "1";
-    let fit = 1;
-    root.style.setProperty("--fit", "1");
+    let fit = grew ? Number(before) : 1;
+    root.style.setProperty("--fit", String(fit));
     while (fit > MIN_FIT && overflows()) {
       fit = Math.round((fit - 0.05) * 100) / 100;
       root.style.setProperty("--fit", String(fit));
