@@ -255,3 +255,47 @@ func TestClusterWithoutNATS(t *testing.T) {
 		t.Errorf("question closed with %s, want 1 answer", closed.Data)
 	}
 }
+
+// TestClusterDeadlineOnce lets a question's time run out with clients on
+// two hubs: both fire the deadline, the log keeps one tick, and both
+// number the close the same.
+func TestClusterDeadlineOnce(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 2)
+	qs := testQuestions()
+	qs[0].TimeLimit = time.Second
+	info, err := a.hub.Create(context.Background(), Setup{Title: "Quick", Options: session.DefaultOptions(), Questions: qs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	ada := a.dial(t, false)
+	ada.hello(info.Code, RoleStudent, "")
+	ada.join("ada")
+	bob := b.dial(t, false)
+	bob.hello(info.Code, RoleStudent, "")
+	bob.join("bob")
+	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
+		t.Fatalf("ask_next refused: %+v", ack.Error)
+	}
+	onA := ada.expect(session.TypeQuestionClosed, "")
+	onB := bob.expect(session.TypeQuestionClosed, "")
+	if onA.Seq != onB.Seq || onA.Seq == 0 {
+		t.Errorf("question_closed is #%d on one node, #%d on the other", onA.Seq, onB.Seq)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	cmds, err := a.hub.cl.Commands(ctx, info.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, cmd := range cmds {
+		kinds = append(kinds, cmd.Kind)
+	}
+	if fmt.Sprint(kinds) != "[join join ask_next tick]" {
+		t.Errorf("the log holds %v, want one tick after the question", kinds)
+	}
+}
