@@ -299,3 +299,51 @@ func TestClusterDeadlineOnce(t *testing.T) {
 		t.Errorf("the log holds %v, want one tick after the question", kinds)
 	}
 }
+
+// TestClusterPresence shows the instructor, on one node, a student
+// connected to another: connected, with its transport and round-trip
+// time, as the other node measured them.
+func TestClusterPresence(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := a.create(t)
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	bob := b.dial(t, false)
+	bob.hello(info.Code, RoleStudent, "")
+	bobID := bob.join("bob")
+	// Bob's phone answers node b's pings while the host waits.
+	done := make(chan struct{})
+	defer func() { bob.conn.Close(); <-done }()
+	go func() {
+		defer close(done)
+		for {
+			if _, err := bob.next(); err != nil {
+				return
+			}
+		}
+	}()
+	giveUp := time.Now().Add(clusterWait)
+	for {
+		if time.Now().After(giveUp) {
+			t.Fatal("the dashboard never listed bob as connected to the other node")
+		}
+		env := host.expect("presence", "")
+		var p struct {
+			Participants []Presence `json:"participants"`
+		}
+		if err := json.Unmarshal(env.Data, &p); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Participants) == 1 {
+			got := p.Participants[0]
+			if got.ParticipantID == bobID.ParticipantID && got.Connected && got.Transport == TransportWebSocket && got.RTTMillis != nil {
+				if got.Nickname != "bob" {
+					t.Errorf("presence names bob %q", got.Nickname)
+				}
+				return
+			}
+		}
+	}
+}
