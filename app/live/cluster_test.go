@@ -347,3 +347,46 @@ func TestClusterPresence(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterListEndResults runs the instructor's list on other nodes
+// than the one that created the session: the second node lists it as
+// running and ends it, the creator's dashboard sees the end, and a third
+// node that never followed the session rebuilds its results from the log.
+func TestClusterListEndResults(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	third := startClusterHub(t, c, 2)
+	info := a.create(t)
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	st := a.dial(t, false)
+	st.hello(info.Code, RoleStudent, "")
+	st.join("ada")
+
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	running, err := b.hub.Running(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(running) != 1 || running[0].ID != info.ID || running[0].Players != 1 {
+		t.Fatalf("running on the other node = %+v, want %s with 1 player", running, info.ID)
+	}
+	if err := b.hub.End(ctx, info.ID); err != nil {
+		t.Fatalf("end from the other node: %v", err)
+	}
+	st.expect(session.TypeEnded, "")
+	host.expect(session.TypeEnded, "")
+
+	r, err := third.hub.Results(ctx, info.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Info.State != string(session.Ended) || len(r.Results.Participants) != 1 || r.Results.Participants[0].Nickname != "ada" {
+		t.Errorf("results on a third node: %+v, want ended with ada", r)
+	}
+	if running, err := third.hub.Running(ctx); err != nil || len(running) != 0 {
+		t.Errorf("running after the end = %+v, %v; want none", running, err)
+	}
+}
