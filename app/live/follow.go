@@ -103,9 +103,10 @@ type ackOutcome struct {
 }
 
 type appendOutcome struct {
-	cmds []cmdlog.Command
-	seqs []uint64
-	err  error
+	cmds  []cmdlog.Command
+	seqs  []uint64
+	err   error
+	start time.Time
 }
 
 func newClusterActor(log cmdlog.Log, now time.Time) *clusterActor {
@@ -325,11 +326,12 @@ func (a *actor) flushProposals(ctx context.Context) {
 	cl.wg.Add(1)
 	go func() {
 		defer cl.wg.Done()
+		start := time.Now()
 		actx, cancel := context.WithTimeout(ctx, appendWithin)
 		seqs, err := cl.log.Append(actx, a.id, cmds, cmdlog.Fence{})
 		cancel()
 		select {
-		case cl.appended <- appendOutcome{cmds: cmds, seqs: seqs, err: err}:
+		case cl.appended <- appendOutcome{cmds: cmds, seqs: seqs, err: err, start: start}:
 		case <-ctx.Done():
 		}
 	}()
@@ -350,6 +352,8 @@ func (a *actor) onAppended(ctx context.Context, out appendOutcome) {
 			a.answerWaiters(cmd.ID, ackOutcome{err: errUnavailable})
 		}
 	} else {
+		// The batch and its time go where one server's commits do.
+		a.hub.metrics.observeCommit(len(out.cmds), time.Since(out.start))
 		for i, cmd := range out.cmds {
 			if out.seqs[i] <= cl.seq {
 				if o, ok := a.recall(cmd.ID); ok {
