@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -388,5 +390,85 @@ func TestClusterListEndResults(t *testing.T) {
 	}
 	if running, err := third.hub.Running(ctx); err != nil || len(running) != 0 {
 		t.Errorf("running after the end = %+v, %v; want none", running, err)
+	}
+}
+
+// openPoll opens a long-polling channel on a node.
+func openPoll(t *testing.T, base string) *pollClient {
+	t.Helper()
+	hc := &http.Client{Timeout: clusterWait}
+	res, err := hc.Post(base+"/live/poll", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var open struct{ CID string }
+	if err := json.NewDecoder(res.Body).Decode(&open); err != nil || open.CID == "" {
+		t.Fatalf("open a poll channel: %v", err)
+	}
+	return &pollClient{t: t, http: hc, base: base, cid: open.CID}
+}
+
+// TestClusterLongPollingMovesNodes plays over long polling with no sticky
+// load balancer: a student's channel on one node is gone when its next
+// request reaches the other, and the channel it opens there resumes from
+// its last seq, missing nothing, with the seqs the instructor saw.
+func TestClusterLongPollingMovesNodes(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := a.create(t)
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+
+	polly := openPoll(t, b.srv.URL)
+	polly.send(fmt.Sprintf(`[{"type":"hello","data":{"protocol":1,"session":%q,"role":"student"}},{"type":"join","id":"pj1","data":{"nickname":"polly"}}]`, info.Code))
+	polly.until("snapshot")
+	var joined joinResult
+	for _, e := range polly.envs {
+		if e.Type == "ack" && e.ID == "pj1" {
+			var d struct {
+				Result joinResult `json:"result"`
+			}
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				t.Fatal(err)
+			}
+			joined = d.Result
+		}
+	}
+	if joined.Token == "" {
+		t.Fatalf("no join result over polling: %v", polly.types)
+	}
+	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
+		t.Fatalf("ask_next refused: %+v", ack.Error)
+	}
+	polly.until(session.TypeQuestionOpened)
+	polly.send(`{"type":"answer","id":"pa1","data":{"question_id":"q1","round":1,"choices":["a"]}}`)
+	polly.until("ack")
+
+	// The question closes and is revealed while polly's next request is
+	// on its way to the other node.
+	if ack := host.ack(host.command("close", nil)); !ack.OK {
+		t.Fatalf("close refused: %+v", ack.Error)
+	}
+	if ack := host.ack(host.command("reveal", nil)); !ack.OK {
+		t.Fatalf("reveal refused: %+v", ack.Error)
+	}
+	host.expect(session.TypeRevealed, "")
+	moved := openPoll(t, a.srv.URL)
+	moved.lastSeq = polly.lastSeq
+	moved.send(fmt.Sprintf(`{"type":"hello","data":{"protocol":1,"session":%q,"role":"student","token":%q,"last_seq":%d}}`, info.Code, joined.Token, polly.lastSeq))
+	moved.until(session.TypeResult)
+	moved.until(session.TypeRevealed)
+	shared := []string{session.TypeQuestionClosed, session.TypeRevealed}
+	got := seqsOf(moved.envs, shared...)
+	want := seqsOf(host.seen, shared...)
+	if len(got) != 2 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("polly on the other node got %v; the instructor saw %v", got, want)
+	}
+	for _, e := range moved.envs {
+		if e.Type == "welcome" && !strings.Contains(string(e.Data), `"resume":"replay"`) {
+			t.Errorf("welcome on the other node: %s, want a replay", e.Data)
+		}
 	}
 }
