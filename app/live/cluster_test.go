@@ -359,12 +359,21 @@ func TestClusterListEndResults(t *testing.T) {
 	a := startClusterHub(t, c, 0)
 	b := startClusterHub(t, c, 1)
 	third := startClusterHub(t, c, 2)
-	info := a.create(t)
+	const source = "quiz:tcp-udp"
+	info, err := a.hub.Create(context.Background(), Setup{Title: "Transport", Source: source, Options: session.DefaultOptions(), Questions: testQuestions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.hub.SourceLive(source) {
+		t.Fatal("a session waiting for its class locks its quiz")
+	}
 	host := a.dial(t, true)
 	host.hello(info.Code, RoleHost, "")
 	st := a.dial(t, false)
 	st.hello(info.Code, RoleStudent, "")
 	st.join("ada")
+	// A student in it: its quiz is out of practice on every node.
+	waitUntil(t, "the quiz locked on a node that does not follow the session", func() bool { return third.hub.SourceLive(source) })
 
 	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
 	defer cancel()
@@ -391,6 +400,7 @@ func TestClusterListEndResults(t *testing.T) {
 	if running, err := third.hub.Running(ctx); err != nil || len(running) != 0 {
 		t.Errorf("running after the end = %+v, %v; want none", running, err)
 	}
+	waitUntil(t, "the quiz free again once the session ended", func() bool { return !third.hub.SourceLive(source) })
 }
 
 // openPoll opens a long-polling channel on a node.
