@@ -366,12 +366,16 @@ func (h *Hub) clusterPlaying() map[string]bool {
 	if h.live.sources != nil && time.Since(h.live.read) < liveEvery {
 		return maps.Clone(h.live.sources)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), factsWithin)
+	// Briefly: the practice pages wait for it, one at a time.
+	ctx, cancel := context.WithTimeout(context.Background(), liveEvery)
 	defer cancel()
 	claims, err := h.cl.LiveQuizzes(ctx)
 	if err != nil {
+		// The last known, or none, until the next try a second later:
+		// without NATS, practice goes on as it was.
+		h.live.read = time.Now()
 		h.log.Warn("read the quizzes played live", "err", err)
-		return maps.Clone(h.live.sources) // the last known, or none
+		return maps.Clone(h.live.sources)
 	}
 	out := make(map[string]bool, len(claims))
 	for source := range claims {
