@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"netstudy/app/cmdlog"
 	"netstudy/app/jslog"
 	"netstudy/app/natstest"
 	"netstudy/app/session"
@@ -479,6 +480,48 @@ func TestClusterLongPollingMovesNodes(t *testing.T) {
 	for _, e := range moved.envs {
 		if e.Type == "welcome" && !strings.Contains(string(e.Data), `"resume":"replay"`) {
 			t.Errorf("welcome on the other node: %s, want a replay", e.Data)
+		}
+	}
+}
+
+// TestClusterClockSkew applies a log whose answer was stamped by a node
+// whose clock is behind the one that opened the question (each node
+// stamps what it appends with its own clock): every node counts it as
+// instant, none as faster than possible, and all agree.
+func TestClusterClockSkew(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := a.create(t)
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	opened := time.Now().Truncate(time.Microsecond)
+	log := []cmdlog.Command{
+		{ID: "j.x.j1", Kind: "join", At: opened.Add(-time.Second), Payload: []byte(`{"nickname":"ada","command_id":"j1"}`)},
+		{ID: "h.ask", Kind: "ask_next", At: opened, Payload: []byte(`{}`)},
+		// Stamped 5 ms before the question opened, by a node behind.
+		{ID: "p.p1.a1", Kind: "answer", At: opened.Add(-5 * time.Millisecond),
+			Payload: []byte(`{"participant_id":"p1","command_id":"a1","question_id":"q1","round":1,"answer":{"choices":["a"]}}`)},
+	}
+	if _, err := a.hub.cl.Append(ctx, info.ID, log, cmdlog.Fence{}); err != nil {
+		t.Fatal(err)
+	}
+	// Node a runs the session: it applies the log as its follower
+	// delivers it. Node b rebuilds it from the log when asked.
+	waitUntil(t, "node a to apply the log", func() bool {
+		r, err := a.hub.Results(ctx, info.ID)
+		return err == nil && len(r.Results.Rounds) == 1 && len(r.Results.Rounds[0].Answers) == 1
+	})
+	for name, th := range map[string]*testHub{"a": a, "b": b} {
+		r, err := th.hub.Results(ctx, info.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Results.Rounds) != 1 || len(r.Results.Rounds[0].Answers) != 1 {
+			t.Fatalf("node %s: results %+v, want one answer", name, r.Results.Rounds)
+		}
+		if ms := r.Results.Rounds[0].Answers[0].ElapsedMS; ms != 0 {
+			t.Errorf("node %s: the answer took %d ms, want 0 (not before the question)", name, ms)
 		}
 	}
 }
