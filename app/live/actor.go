@@ -601,7 +601,7 @@ func (a *actor) stored(ctx context.Context, b *storingBatch, err error) bool {
 func refuseUnsaved(pend []pending) {
 	for _, p := range pend {
 		if p.c != nil {
-			p.c.sendNow("ack", p.id, 0, ackData{Error: protocolErr("unavailable", "the server could not save that; try again")})
+			p.c.sendNow("ack", p.id, 0, ackData{Error: errUnavailable})
 		}
 	}
 }

@@ -337,8 +337,10 @@ func (a *actor) flushProposals(ctx context.Context) {
 	}()
 }
 
-// errUnavailable refuses a command the log could not store.
-var errUnavailable = protocolErr("unavailable", "the server cannot save answers right now; it will try again")
+// errUnavailable refuses a command that could not be stored (SQLite
+// failing on one server, NATS out of reach in a cluster); live.js sends it
+// again by itself, and the phone shows this meanwhile.
+var errUnavailable = protocolErr("unavailable", "The server cannot save it right now; it is sent again by itself.")
 
 // onAppended finishes an append. A failed one refuses its commands, which
 // their clients send again; a command stored before and applied already
