@@ -195,9 +195,6 @@ func (h *Hub) loadCluster(ctx context.Context, s cmdlog.Session) (*actor, error)
 	a.rebuild(recs)
 	if n := len(cmds); n > 0 {
 		a.cl.seq = cmds[n-1].Seq
-		for _, c := range cmds {
-			a.remember(c.ID, ackOutcome{})
-		}
 	}
 	return a, nil
 }
