@@ -299,7 +299,7 @@ func (h *Hub) endCluster(ctx context.Context, id string) error {
 			return
 		}
 		h.log.Info("session ended from the list", "session", a.id)
-		a.proposeOwn(a.cl.ctx, "list-end."+randomHex(8), "end", a.hub.now(), done)
+		a.proposeOwn("list-end."+randomHex(8), "end", a.hub.now(), done)
 	}); doErr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
