@@ -525,3 +525,29 @@ func TestClusterClockSkew(t *testing.T) {
 		}
 	}
 }
+
+// TestClusterSignOutEverywhere signs the instructor out on one node: the
+// dashboard open on another is closed, told why, and the cookie it used
+// is refused there too.
+func TestClusterSignOutEverywhere(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := a.create(t)
+	cookie := b.hub.auth.InstructorCookie()
+	dash := b.dial(t, true)
+	dash.hello(info.Code, RoleHost, "")
+	dash.expect("snapshot", "")
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	if err := a.hub.SignOutInstructor(ctx); err != nil {
+		t.Fatal(err)
+	}
+	env := dash.expect("error", "")
+	if !strings.Contains(string(env.Data), "forbidden") {
+		t.Errorf("the dashboard on the other node heard %s, want forbidden", env.Data)
+	}
+	if b.hub.auth.CheckInstructorCookie(cookie) {
+		t.Error("the other node still takes a cookie issued before the sign-out")
+	}
+}
