@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -397,6 +398,11 @@ func TestClusterListEndResults(t *testing.T) {
 	}
 	if r.Info.State != string(session.Ended) || len(r.Results.Participants) != 1 || r.Results.Participants[0].Nickname != "ada" {
 		t.Errorf("results on a third node: %+v, want ended with ada", r)
+	}
+	for _, id := range []string{"no-such-session", "../etc", "a.b", ""} {
+		if _, err := third.hub.Results(ctx, id); !errors.Is(err, ErrNoSession) {
+			t.Errorf("results of %q: %v, want ErrNoSession", id, err)
+		}
 	}
 	if running, err := third.hub.Running(ctx); err != nil || len(running) != 0 {
 		t.Errorf("running after the end = %+v, %v; want none", running, err)
