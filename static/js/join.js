@@ -249,6 +249,13 @@ function onServerError(e) {
     case "kicked":
       onKicked();
       return;
+    case "unavailable":
+      // live.js sends the answer again by itself; say why it waits.
+      if (game.sending) {
+        game.answerError = e.message || "The server cannot save it right now; it is sent again by itself.";
+        render();
+      }
+      return;
     case "no_session":
       game.client.stop();
       game.client = null;
@@ -421,6 +428,7 @@ function send(ans) {
     if (keyOf(game.q) !== key) return;
     game.sending = false;
     game.answered = true;
+    game.answerError = "";
     render();
   }, (err) => {
     if (keyOf(game.q) !== key) return;
@@ -617,7 +625,8 @@ function renderStatus() {
   let cls = "";
   if (game.sending) {
     text = "Sending…";
-    if (game.client && game.client.state !== "open") text += " It will go as soon as the connection is back.";
+    if (game.answerError) text += ` ${game.answerError}`; // the server could not store it yet
+    else if (game.client && game.client.state !== "open") text += " It will go as soon as the connection is back.";
     cls = "sending";
   } else if (game.answered) {
     text = "✓ Answer received";
