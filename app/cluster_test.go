@@ -1,0 +1,237 @@
+package main
+
+import (
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"netstudy/app/jslog"
+	"netstudy/app/natstest"
+)
+
+// The cluster tests: a real three-server NATS JetStream cluster
+// (app/natstest, each server a process of its own) and two or three
+// netstudy nodes, each the test binary re-executed as the server with
+// --nats, so that a test can kill -9 any of them. A class of livePeers
+// plays a quiz across the nodes while the tests take nodes and NATS
+// servers away.
+
+// requireClusterMode skips the test when this build has no cluster mode
+// (no --nats flag); any other trouble starting a node is a failure.
+func requireClusterMode(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts NATS servers and server processes")
+	}
+	_, err := parseConfig([]string{"--nats", "nats://127.0.0.1:4222"}, func(string) string { return "" }, io.Discard)
+	if err != nil && strings.Contains(err.Error(), "flag provided but not defined") {
+		t.Skip("this build has no cluster mode: --nats is not a flag")
+	}
+}
+
+// startNodes starts n netstudy nodes in cluster mode on the NATS cluster,
+// each with its own data folder and the same instructor key, and returns
+// their base URLs.
+func startNodes(t *testing.T, nc *natstest.Cluster, n int) ([]*serverProcess, []string) {
+	t.Helper()
+	procs := make([]*serverProcess, n)
+	urls := make([]string, n)
+	for i := range n {
+		procs[i] = startServerProcessWith(t, []string{
+			"--addr", "127.0.0.1:0", "--data", t.TempDir(),
+			"--nats", nc.URLs(), "--nats-replicas", strconv.Itoa(natstest.Size),
+		}, "NETSTUDY_INSTRUCTOR_KEY="+crashKey)
+		urls[i] = procs[i].url
+	}
+	return procs, urls
+}
+
+// seatsAcross seats n students round-robin over the nodes, every other
+// one polling.
+func seatsAcross(n, nodes int) []seat {
+	seats := make([]seat, n)
+	for i := range seats {
+		seats[i] = seat{node: i % nodes, polling: i%2 == 1}
+	}
+	return seats
+}
+
+// TestClusterPlaysAWholeQuiz plays the whole quiz with the dashboard, the
+// projector and the students spread over three nodes, over WebSocket and
+// long polling; between questions some students and the projector move to
+// another node with their token and last seq. Every node agrees on the
+// event seqs and on the results.
+func TestClusterPlaysAWholeQuiz(t *testing.T) {
+	requireClusterMode(t)
+	nc := natstest.Start(t)
+	_, nodes := startNodes(t, nc, 3)
+	c := newClass(t, nodes, 0, 1, seatsAcross(9, 3))
+
+	c.playQuestion(classQuestions[0])
+	for _, p := range append([]*livePeer{c.projector}, c.students[:4]...) {
+		p.close()
+		if err := p.connect((p.node + 1) % len(nodes)); err != nil {
+			t.Fatalf("%s moving to another node: %v", p.name, err)
+		}
+	}
+	c.playQuestion(classQuestions[1])
+	c.playQuestion(classQuestions[2])
+	c.end()
+
+	c.checkEvents(classQuestions)
+	for _, base := range nodes {
+		c.checkResults(base, classQuestions)
+	}
+}
+
+// TestClusterKill9OfANodeLosesNoAnswer kills -9 the node holding the
+// instructor's dashboard and half the class while they answer: every
+// student resumes on another node with its token and last seq and sends
+// again what was not acknowledged, the dashboard carries on from another
+// node, every student sees every question and its reveal, and every
+// answer is stored exactly once.
+func TestClusterKill9OfANodeLosesNoAnswer(t *testing.T) {
+	requireClusterMode(t)
+	nc := natstest.Start(t)
+	procs, nodes := startNodes(t, nc, 3)
+	const students = 12
+	seats := make([]seat, students)
+	for i := range seats {
+		seats[i] = seat{node: 0, polling: i%2 == 1} // the first half on the node that dies
+		if i >= students/2 {
+			seats[i].node = 1 + i%2
+		}
+	}
+	c := newClass(t, nodes, 0, 1, seats)
+	q := classQuestions[0]
+	c.ask(q)
+
+	// Two of the doomed node's students and two others answer first, so
+	// that answers acknowledged by the node that dies are among those
+	// checked; the rest answer all at once, and the node dies as the
+	// first of them is acknowledged.
+	first := []int{0, 1, students / 2, students/2 + 1}
+	if err := c.answerAll(q, first, nil)(); err != nil {
+		t.Fatal(err)
+	}
+	var rest []int
+	for i := range students {
+		if !slices.Contains(first, i) {
+			rest = append(rest, i)
+		}
+	}
+	acked := make(chan int, students)
+	wait := c.answerAll(q, rest, acked)
+	<-acked
+	procs[0].kill9(t)
+	t.Logf("node 0 killed with %d of the %d last answers acknowledged", 1+len(acked), len(rest))
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append([]*livePeer{c.host}, c.students[:students/2]...) {
+		if p.node == 0 {
+			t.Errorf("%s is still on the dead node", p.name)
+		}
+	}
+
+	c.closeAndReveal(q) // the dashboard reconnects to another node here
+	if c.host.node == 0 || len(c.host.resumes) == 0 {
+		t.Fatalf("the dashboard did not move to another node (node %d, %d resumes)", c.host.node, len(c.host.resumes))
+	}
+	c.playQuestion(classQuestions[1])
+	c.end()
+
+	c.checkEvents(classQuestions[:2])
+	c.checkResults(nodes[2], classQuestions[:2])
+}
+
+// TestClusterSurvivesTheStreamLeadersDeath kills -9 the NATS server
+// leading the stream of commands while the class answers: once another
+// server is elected, writes resume, every answer is acknowledged, and
+// nothing acknowledged is lost.
+func TestClusterSurvivesTheStreamLeadersDeath(t *testing.T) {
+	requireClusterMode(t)
+	nc := natstest.Start(t)
+	_, nodes := startNodes(t, nc, 2)
+	c := newClass(t, nodes, 0, 1, seatsAcross(8, 2))
+	q := classQuestions[0]
+	c.ask(q)
+	if err := c.answerAll(q, []int{0, 1}, nil)(); err != nil {
+		t.Fatal(err)
+	}
+	leader := nc.StreamLeader(jslog.StreamName)
+
+	acked := make(chan int, len(c.students))
+	wait := c.answerAll(q, c.everyone()[2:], acked)
+	<-acked
+	killed := time.Now()
+	nc.Kill(leader)
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("every answer acknowledged %v after the stream leader %s died", time.Since(killed).Round(time.Millisecond), nc.Servers[leader].Name)
+	if now := nc.StreamLeader(jslog.StreamName); now == leader {
+		t.Fatalf("%s still leads the stream after its death", nc.Servers[leader].Name)
+	}
+
+	c.closeAndReveal(q)
+	c.playQuestion(classQuestions[1])
+	c.end()
+	c.checkEvents(classQuestions[:2])
+	c.checkResults(nodes[1], classQuestions[:2])
+}
+
+// TestClusterNodeWithoutNATSRefusesAndRecovers stops every NATS server
+// under a running class: /healthz turns 503 and commands are refused with
+// the error code "unavailable" (nothing is acknowledged that could not be
+// stored); when NATS is back, the same node, not restarted, answers 200
+// and acknowledges the commands sent again, each stored once.
+func TestClusterNodeWithoutNATSRefusesAndRecovers(t *testing.T) {
+	requireClusterMode(t)
+	nc := natstest.Start(t)
+	_, nodes := startNodes(t, nc, 1)
+	c := newClass(t, nodes, 0, 0, seatsAcross(2, 1))
+	q := classQuestions[0]
+	waitHealth(t, nodes[0], http.StatusOK)
+	c.ask(q)
+	if err := c.answerAll(q, []int{0}, nil)(); err != nil {
+		t.Fatal(err)
+	}
+
+	for i := range natstest.Size {
+		nc.Kill(i)
+	}
+	waitHealth(t, nodes[0], http.StatusServiceUnavailable)
+	late := c.students[1] // polls
+	if _, err := late.waitEvent("question "+q, eventFor("question_opened", q)); err != nil {
+		t.Fatal(err)
+	}
+	a, err := late.command("answer", answerID(late, q), map[string]any{"question_id": q, "round": 1, "choices": []string{choiceOf(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.OK || a.Error == nil || a.Error.Code != "unavailable" || a.Error.Message == "" {
+		t.Errorf("an answer sent while NATS is down: %s; want refused with code unavailable and a message", a)
+	}
+	a, err = c.host.command("close", "close-"+q, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.OK || a.Error == nil || a.Error.Code != "unavailable" {
+		t.Errorf("closing the question while NATS is down: %s; want refused with code unavailable", a)
+	}
+
+	nc.Restart(0, 1, 2)
+	waitHealth(t, nodes[0], http.StatusOK)
+	if err := answer(late, 1, q); err != nil {
+		t.Fatal(err)
+	}
+	c.closeAndReveal(q)
+	c.end()
+	c.checkEvents(classQuestions[:1])
+	c.checkResults(nodes[0], classQuestions[:1])
+}
