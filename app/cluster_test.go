@@ -41,11 +41,14 @@ func startNodes(t *testing.T, nc *natstest.Cluster, n int) ([]*serverProcess, []
 	procs := make([]*serverProcess, n)
 	urls := make([]string, n)
 	for i := range n {
-		procs[i] = startServerProcessWith(t, []string{
+		procs[i] = launchServerProcess(t, []string{
 			"--addr", "127.0.0.1:0", "--data", t.TempDir(),
 			"--nats", nc.URLs(), "--nats-replicas", strconv.Itoa(natstest.Size),
 		}, "NETSTUDY_INSTRUCTOR_KEY="+crashKey)
-		urls[i] = procs[i].url
+	}
+	for i, p := range procs {
+		p.waitServing(t)
+		urls[i] = p.url
 	}
 	return procs, urls
 }

@@ -25,6 +25,8 @@ type serverProcess struct {
 	screen string // the start screen, up to "Stop with Ctrl+C."
 	log    string // the file the process writes its standard error to
 	done   chan struct{}
+
+	screens chan string // the start screen, once printed
 }
 
 const crashKey = "crash-test-key"
@@ -35,9 +37,19 @@ func startServerProcess(t *testing.T, dataDir string) *serverProcess {
 }
 
 // startServerProcessWith starts the server with args and extra
-// environment, and returns once it serves, with its start screen. Its
-// standard error goes to a file, whose end a failing test shows.
+// environment, and returns once it serves, with its start screen.
 func startServerProcessWith(t *testing.T, args []string, env ...string) *serverProcess {
+	t.Helper()
+	p := launchServerProcess(t, args, env...)
+	p.waitServing(t)
+	return p
+}
+
+// launchServerProcess starts the server with args and extra environment
+// without waiting for it (see waitServing), so that several start at
+// once. Its standard error goes to a file, whose end a failing test
+// shows. It is killed when the test ends.
+func launchServerProcess(t *testing.T, args []string, env ...string) *serverProcess {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(append(os.Environ(), runAsServerEnv+"=1"), env...)
@@ -54,21 +66,34 @@ func startServerProcessWith(t *testing.T, args []string, env ...string) *serverP
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &serverProcess{cmd: cmd, log: logFile.Name(), done: make(chan struct{})}
+	p := &serverProcess{cmd: cmd, log: logFile.Name(), done: make(chan struct{}), screens: make(chan string, 1)}
 	go func() { _ = cmd.Wait(); close(p.done) }()
-	screens := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		var screen strings.Builder
 		for sc.Scan() {
 			screen.WriteString(sc.Text() + "\n")
 			if strings.HasPrefix(sc.Text(), "Stop with Ctrl+C") {
-				screens <- screen.String()
+				p.screens <- screen.String()
 			}
 		}
 	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-p.done
+		if t.Failed() {
+			t.Logf("server %s (%s), end of its log:\n%s", p.url, strings.Join(args, " "), p.logTail())
+		}
+	})
+	return p
+}
+
+// waitServing waits until the server prints its start screen, and reads
+// its address there.
+func (p *serverProcess) waitServing(t *testing.T) {
+	t.Helper()
 	select {
-	case p.screen = <-screens:
+	case p.screen = <-p.screens:
 	case <-p.done:
 		t.Fatalf("server process exited before serving:\n%s", p.logTail())
 	case <-time.After(30 * time.Second):
@@ -83,14 +108,6 @@ func startServerProcessWith(t *testing.T, args []string, env ...string) *serverP
 	if p.url == "" {
 		t.Fatalf("no address on the start screen:\n%s", p.screen)
 	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-p.done
-		if t.Failed() {
-			t.Logf("server %s (%s), end of its log:\n%s", p.url, strings.Join(args, " "), p.logTail())
-		}
-	})
-	return p
 }
 
 // logTail is the end of the process's standard error.
