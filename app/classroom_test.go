@@ -2,9 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,28 +108,47 @@ func answer(p *livePeer, i int, questionID string) error {
 	return err
 }
 
-// answerAll has the students (by index) answer at once, each on its own
-// goroutine; acked receives each index as its answer is acknowledged.
-// The returned function waits for them all and reports the first error.
-func (c *class) answerAll(questionID string, who []int, acked chan<- int) func() error {
+// burst is students answering at once, each on its own goroutine.
+type burst struct {
+	acked chan int      // each student's index, as its answer is acknowledged
+	done  chan struct{} // closed once every answer is acknowledged or failed
+	mu    sync.Mutex
+	errs  []error
+}
+
+// answerAll has the students (by index) answer at once.
+func (c *class) answerAll(questionID string, who []int) *burst {
+	b := &burst{acked: make(chan int, len(who)), done: make(chan struct{})}
 	var wg sync.WaitGroup
-	errs := make(chan error, len(who))
 	for _, i := range who {
 		wg.Go(func() {
 			if err := answer(c.students[i], i, questionID); err != nil {
-				errs <- err
+				b.mu.Lock()
+				b.errs = append(b.errs, err)
+				b.mu.Unlock()
 				return
 			}
-			if acked != nil {
-				acked <- i
-			}
+			b.acked <- i
 		})
 	}
-	return func() error {
-		wg.Wait()
-		close(errs)
-		return <-errs
+	go func() { wg.Wait(); close(b.done) }()
+	return b
+}
+
+// firstAck waits until one answer is acknowledged, or all failed.
+func (b *burst) firstAck() {
+	select {
+	case <-b.acked:
+	case <-b.done:
 	}
+}
+
+// wait waits for every answer and returns the errors.
+func (b *burst) wait() error {
+	<-b.done
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return errors.Join(b.errs...)
 }
 
 // everyone is the index of every student.
@@ -312,11 +333,26 @@ func (c *class) checkResults(base string, asked []string) {
 	}
 }
 
+// checkCSV checks that the results CSV from a node, with the
+// instructor's cookie, has a line for every student.
+func (c *class) checkCSV(base string) {
+	c.t.Helper()
+	res, body := hostRequest(c.t, http.MethodGet, base, "/host/sessions/"+c.id+"/results.csv", c.host.cookie)
+	if res.StatusCode != http.StatusOK {
+		c.t.Fatalf("results.csv from %s: %s %s", base, res.Status, body)
+	}
+	for _, p := range c.students {
+		if !strings.Contains(body, p.name) {
+			c.t.Errorf("results.csv from %s has no line for %s:\n%s", base, p.name, body)
+		}
+	}
+}
+
 // playQuestion asks a question, has everyone answer it and reveals it.
 func (c *class) playQuestion(questionID string) {
 	c.t.Helper()
 	c.ask(questionID)
-	if err := c.answerAll(questionID, c.everyone(), nil)(); err != nil {
+	if err := c.answerAll(questionID, c.everyone()).wait(); err != nil {
 		c.t.Fatal(err)
 	}
 	c.closeAndReveal(questionID)
@@ -374,4 +410,5 @@ func TestClassPlaysOverWebSocketAndPolling(t *testing.T) {
 	c.end()
 	c.checkEvents(classQuestions[:2])
 	c.checkResults(srv.url, classQuestions[:2])
+	c.checkCSV(srv.url)
 }

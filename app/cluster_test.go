@@ -72,6 +72,9 @@ func TestClusterPlaysAWholeQuiz(t *testing.T) {
 	requireClusterMode(t)
 	nc := natstest.Start(t)
 	_, nodes := startNodes(t, nc, 3)
+	for _, base := range nodes {
+		waitHealth(t, base, http.StatusOK)
+	}
 	c := newClass(t, nodes, 0, 1, seatsAcross(9, 3))
 
 	c.playQuestion(classQuestions[0])
@@ -88,6 +91,7 @@ func TestClusterPlaysAWholeQuiz(t *testing.T) {
 	c.checkEvents(classQuestions)
 	for _, base := range nodes {
 		c.checkResults(base, classQuestions)
+		c.checkCSV(base)
 	}
 }
 
@@ -118,7 +122,7 @@ func TestClusterKill9OfANodeLosesNoAnswer(t *testing.T) {
 	// checked; the rest answer all at once, and the node dies as the
 	// first of them is acknowledged.
 	first := []int{0, 1, students / 2, students/2 + 1}
-	if err := c.answerAll(q, first, nil)(); err != nil {
+	if err := c.answerAll(q, first).wait(); err != nil {
 		t.Fatal(err)
 	}
 	var rest []int
@@ -127,12 +131,11 @@ func TestClusterKill9OfANodeLosesNoAnswer(t *testing.T) {
 			rest = append(rest, i)
 		}
 	}
-	acked := make(chan int, students)
-	wait := c.answerAll(q, rest, acked)
-	<-acked
+	b := c.answerAll(q, rest)
+	b.firstAck()
 	procs[0].kill9(t)
-	t.Logf("node 0 killed with %d of the %d last answers acknowledged", 1+len(acked), len(rest))
-	if err := wait(); err != nil {
+	t.Logf("node 0 killed with %d of the %d last answers acknowledged", len(b.acked), len(rest))
+	if err := b.wait(); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range append([]*livePeer{c.host}, c.students[:students/2]...) {
@@ -149,6 +152,7 @@ func TestClusterKill9OfANodeLosesNoAnswer(t *testing.T) {
 	c.end()
 
 	c.checkEvents(classQuestions[:2])
+	c.checkResults(nodes[1], classQuestions[:2])
 	c.checkResults(nodes[2], classQuestions[:2])
 }
 
@@ -163,17 +167,17 @@ func TestClusterSurvivesTheStreamLeadersDeath(t *testing.T) {
 	c := newClass(t, nodes, 0, 1, seatsAcross(8, 2))
 	q := classQuestions[0]
 	c.ask(q)
-	if err := c.answerAll(q, []int{0, 1}, nil)(); err != nil {
+	if err := c.answerAll(q, []int{0, 1}).wait(); err != nil {
 		t.Fatal(err)
 	}
 	leader := nc.StreamLeader(jslog.StreamName)
 
-	acked := make(chan int, len(c.students))
-	wait := c.answerAll(q, c.everyone()[2:], acked)
-	<-acked
+	b := c.answerAll(q, c.everyone()[2:])
+	b.firstAck()
 	killed := time.Now()
 	nc.Kill(leader)
-	if err := wait(); err != nil {
+	t.Logf("%s, leading the stream, killed with %d of %d answers acknowledged", nc.Servers[leader].Name, 2+len(b.acked), len(c.students))
+	if err := b.wait(); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("every answer acknowledged %v after the stream leader %s died", time.Since(killed).Round(time.Millisecond), nc.Servers[leader].Name)
@@ -201,7 +205,7 @@ func TestClusterNodeWithoutNATSRefusesAndRecovers(t *testing.T) {
 	q := classQuestions[0]
 	waitHealth(t, nodes[0], http.StatusOK)
 	c.ask(q)
-	if err := c.answerAll(q, []int{0}, nil)(); err != nil {
+	if err := c.answerAll(q, []int{0}).wait(); err != nil {
 		t.Fatal(err)
 	}
 
