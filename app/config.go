@@ -21,6 +21,10 @@ type config struct {
 	LogLevel      slog.Level
 	PprofAddr     string
 	IdleEnd       time.Duration
+	// Nats, when set, runs the node in cluster mode: its live sessions
+	// are kept in NATS JetStream at these comma-separated URLs.
+	Nats         string
+	NatsReplicas int
 }
 
 // The defaults a teacher gets from "go run ./app": every interface, so
@@ -57,6 +61,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.TextVar(&cfg.LogLevel, "log-level", slog.LevelInfo, "least important log lines written: debug (adds a line per request), info, warn or error")
 	fs.StringVar(&cfg.PprofAddr, "pprof-addr", "", "serve Go's profiler on this address (e.g. 127.0.0.1:6060) for performance work; off when empty")
 	fs.DurationVar(&cfg.IdleEnd, "idle-end", 4*time.Hour, "end a live session nobody has acted in for this long, so a forgotten one frees its quiz for practice (e.g. 90m, 24h; at least 1m)")
+	fs.StringVar(&cfg.Nats, "nats", "", "cluster mode: comma-separated NATS URLs (e.g. nats://10.0.0.1:4222,nats://10.0.0.2:4222); every node given the same --nats and --instructor-key serves every live session. Off when empty: one server, SQLite")
+	fs.IntVar(&cfg.NatsReplicas, "nats-replicas", 3, "cluster mode: copies JetStream keeps of the sessions (3 for a three-server NATS cluster, 1 for a single NATS server)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `netstudy: a networking study guide and live classroom quiz server.
 
@@ -102,6 +108,9 @@ Flags (each can also be set with an environment variable, shown in brackets):
 	}
 	if cfg.IdleEnd < minIdleEnd {
 		errs = append(errs, fmt.Errorf("--idle-end must be at least %v, not %v", minIdleEnd, cfg.IdleEnd))
+	}
+	if cfg.NatsReplicas < 1 || cfg.NatsReplicas > 5 {
+		errs = append(errs, fmt.Errorf("--nats-replicas must be 1 to 5, not %d", cfg.NatsReplicas))
 	}
 	return cfg, errors.Join(errs...)
 }

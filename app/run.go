@@ -12,7 +12,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"netstudy/app/catalog"
+	"netstudy/app/jslog"
 	"netstudy/app/live"
 	"netstudy/app/store"
 	"netstudy/app/web"
@@ -71,14 +74,28 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 	}
-	secret, err := st.Secret(ctx)
+	// In cluster mode the secret that signs tokens is the cluster's, so
+	// that a token minted on one node is good on every other.
+	var secrets interface {
+		Secret(context.Context) ([]byte, error)
+	} = st
+	var cluster live.ClusterLog // nil: one server, SQLite
+	if cfg.Nats != "" {
+		jl, err := openCluster(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		defer jl.Close() // after the hub has stopped (deferred below)
+		secrets, cluster = jl, jl
+	}
+	secret, err := secrets.Secret(ctx)
 	if err != nil {
 		return err
 	}
 	auth := live.NewAuth(key, secret)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	hub := live.NewHub(live.Config{Store: st, Auth: auth, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
+	hub := live.NewHub(live.Config{Store: st, Cluster: cluster, Auth: auth, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
 
 	cat := catalog.New(contentFS, log)
 	var keys web.InstructorKeyChanger // nil: the key is the teacher's own
@@ -209,11 +226,50 @@ func newStartScreen(cfg config, addr net.Addr, key string, terminal bool) startS
 		KeyGiven:       cfg.InstructorKey != "",
 		LinkAgain:      linkAgainCommand(cfg),
 		QR:             terminal,
+		Nats:           redactURLs(cfg.Nats),
 	}
 	if !s.KeyGiven {
 		s.InstructorLink = instructorLink(base, key)
 	}
 	return s
+}
+
+// natsConnectWithin bounds the first connection to NATS at start: a
+// node that cannot reach it says so rather than wait without a word.
+const natsConnectWithin = 30 * time.Second
+
+// openCluster connects to NATS for cluster mode. NATS is not embedded:
+// a kill -9 of this node must not take a JetStream replica with it.
+func openCluster(ctx context.Context, cfg config, log *slog.Logger) (*jslog.Log, error) {
+	octx, cancel := context.WithTimeout(ctx, natsConnectWithin)
+	defer cancel()
+	name, _ := os.Hostname()
+	jl, err := jslog.Open(octx, jslog.Config{
+		URLs: cfg.Nats, Name: "netstudy " + name + " " + cfg.Addr, Replicas: cfg.NatsReplicas, Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("--nats: %w", err)
+	}
+	log.Info("cluster mode", "nats", redactURLs(cfg.Nats), "replicas", cfg.NatsReplicas)
+	return jl, nil
+}
+
+// redactURLs drops any user and password from comma-separated URLs, for
+// the screen and the logs.
+func redactURLs(urls string) string {
+	if urls == "" {
+		return ""
+	}
+	parts := strings.Split(urls, ",")
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		if u, err := url.Parse(p); err == nil && u.User != nil {
+			u.User = nil
+			p = u.String()
+		}
+		parts[i] = p
+	}
+	return strings.Join(parts, ",")
 }
 
 // listenError explains the commonest failure of a start: another program,

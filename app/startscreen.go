@@ -23,6 +23,7 @@ type startScreen struct {
 	KeyGiven       bool     // the key came from --instructor-key
 	LinkAgain      string   // the command that shows the link again
 	QR             bool     // draw the QR code (stdout is a terminal)
+	Nats           string   // cluster mode's NATS URLs; empty on one server
 }
 
 func writeStartScreen(w io.Writer, s startScreen) error {
@@ -52,6 +53,10 @@ func writeStartScreen(w io.Writer, s startScreen) error {
 		fmt.Fprintf(&b, "Instructor link   %s\n", s.InstructorLink)
 		b.WriteString("                  (keep it private: it signs you in; it stays the same after a restart)\n")
 		fmt.Fprintf(&b, "Show it again     %s\n", s.LinkAgain)
+	}
+	if s.Nats != "" {
+		fmt.Fprintf(&b, "\nCluster mode      live sessions are kept in NATS JetStream at %s\n", s.Nats)
+		b.WriteString("                  (every node started with the same --nats and --instructor-key serves them)\n")
 	}
 	b.WriteString("\nStop with Ctrl+C.\n\n")
 	_, err := io.WriteString(w, b.String())

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
 
+	"netstudy/app/cmdlog"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
 	"netstudy/app/store"
@@ -105,6 +107,9 @@ type actor struct {
 	// storing is the batch being written to SQLite while the next one is
 	// applied; its acknowledgements and events wait for the store.
 	storing *storingBatch
+	// cl is the actor's state in cluster mode (see follow.go); nil on one
+	// server.
+	cl *clusterActor
 }
 
 // storingBatch is a batch of applied commands on its way to the store.
@@ -148,17 +153,17 @@ func (a *actor) reset() {
 func (a *actor) rebuild(cmds []store.Command) {
 	a.reset()
 	for _, c := range cmds {
-		res, err := apply(a.sess, c.Kind, c.Payload, c.At)
+		res, err := a.applyLogged(c.Kind, c.Payload, c.At)
 		a.cmdSeq = c.Seq
 		if c.Kind != "tick" {
 			a.lastActive = c.At
 		}
 		if err != nil {
-			a.hub.log.Warn("replay: stored command refused", "session", a.id, "seq", c.Seq, "kind", c.Kind, "err", err)
+			// In cluster mode refused commands are in the log too.
+			if a.cl == nil {
+				a.hub.log.Warn("replay: stored command refused", "session", a.id, "seq", c.Seq, "kind", c.Kind, "err", err)
+			}
 			continue
-		}
-		if c.Kind == "join" {
-			a.joins[joinKey(c.Payload)], _ = res.result.(string)
 		}
 		for _, ev := range res.events {
 			if ev.Type != session.TypeAnswerCount {
@@ -214,6 +219,17 @@ func (a *actor) do(ctx context.Context, f func(*actor)) error {
 func (a *actor) run(ctx context.Context) {
 	defer close(a.stopped)
 	defer a.disconnectAll()
+	var followed <-chan cmdlog.Command
+	var appended <-chan appendOutcome
+	if a.cl != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer a.cl.wg.Wait()
+		defer cancel()
+		a.cl.ctx = ctx
+		a.startFollowing(ctx)
+		followed, appended = a.cl.followed, a.cl.appended
+	}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	volatile := time.NewTicker(volatileEvery)
@@ -254,7 +270,7 @@ func (a *actor) run(ctx context.Context) {
 			for {
 				select {
 				case m := <-a.inbox:
-					a.handle(ctx, []actorMsg{m})
+					a.handleAny(ctx, []actorMsg{m})
 				default:
 					a.settle(ctx)
 					return
@@ -271,17 +287,35 @@ func (a *actor) run(ctx context.Context) {
 					break drain
 				}
 			}
-			a.handle(ctx, batch)
+			a.handleAny(ctx, batch)
 			a.armTimer(timer)
 		case <-timer.C:
 			a.tick(ctx)
 			a.armTimer(timer)
+		case c := <-followed:
+			batch := []cmdlog.Command{c}
+		drainLog:
+			for len(batch) < maxBatch {
+				select {
+				case c := <-followed:
+					batch = append(batch, c)
+				default:
+					break drainLog
+				}
+			}
+			a.onFollowed(ctx, batch)
+			a.armTimer(timer)
+		case out := <-appended:
+			a.onAppended(ctx, out)
 		case <-volatile.C:
 			a.settle(ctx) // who answered is told once the answers are stored
 			a.flushVolatile()
 		case <-presence.C:
 			a.settle(ctx)
 			a.endIfIdle(ctx)
+			if a.cl != nil && retire == nil && a.unwatched(a.hub.now()) {
+				retire = time.After(0) // followed again by the next hello
+			}
 			// A large class's presence list is big: send it less often.
 			if (a.presenceDirty || a.rttChanged.Load()) && time.Since(a.presenceSent) >= presenceEvery*time.Duration(1+len(a.students)/500) {
 				a.sendPresence()
@@ -293,6 +327,9 @@ func (a *actor) run(ctx context.Context) {
 func (a *actor) armTimer(t *time.Timer) {
 	t.Stop()
 	if d, ok := a.sess.Deadline(); ok {
+		if a.cl != nil && d.Equal(a.cl.tickFor) {
+			d = d.Add(tickRetry) // proposed: again only if not applied by then
+		}
 		t.Reset(max(0, d.Sub(a.hub.now())))
 	}
 }
@@ -310,6 +347,16 @@ type pending struct {
 	// answered is the answer recorded, for the hosts' students table,
 	// which hears of it once it is stored.
 	answered *session.AnswerResult
+}
+
+// handleAny handles a batch of messages: applied and stored on one
+// server, appended to the log in cluster mode.
+func (a *actor) handleAny(ctx context.Context, batch []actorMsg) {
+	if a.cl != nil {
+		a.handleProposals(ctx, batch)
+		return
+	}
+	a.handle(ctx, batch)
 }
 
 func (a *actor) handle(ctx context.Context, batch []actorMsg) {
@@ -576,6 +623,10 @@ func publicError(err error) *ProtocolError {
 // tick closes a question whose time is up, storing the tick like any
 // command so that a replay closes it at the same moment.
 func (a *actor) tick(ctx context.Context) {
+	if a.cl != nil {
+		a.proposeTick(ctx)
+		return
+	}
 	now := a.hub.now()
 	res, err := apply(a.sess, "tick", nil, now)
 	if err != nil || len(res.events) == 0 {
@@ -599,6 +650,11 @@ func (a *actor) endIfIdle(ctx context.Context) {
 	forgotten := a.sess.State() == session.Lobby && a.sess.Active() == 0 &&
 		now.Sub(a.lastActive) >= a.hub.lobbyIdleEnd && now.Sub(a.lastPresent) >= a.hub.lobbyIdleEnd
 	if a.sess.State() == session.Ended || !idle && !forgotten {
+		return
+	}
+	if a.cl != nil {
+		// Every node watching may propose it: one id, one end.
+		a.proposeOwn(ctx, "idle-end."+strconv.FormatInt(a.lastActive.UnixMicro(), 10), "end", now, nil)
 		return
 	}
 	res, err := apply(a.sess, "end", nil, now)

@@ -93,7 +93,7 @@ func (g *codeGuard) lookup(ip string, found bool, now time.Time) error {
 // LookupFrom is Lookup for a client at an address: wrong codes count
 // against the address (see codeGuard).
 func (h *Hub) LookupFrom(ip, code string) (*actor, error) {
-	a, ok := h.actorByCode(code)
+	a, ok := h.findByCode(code)
 	if err := h.guard.lookup(ip, ok, time.Now()); err != nil {
 		return nil, err
 	}
@@ -108,7 +108,7 @@ func (h *Hub) LookupFrom(ip, code string) (*actor, error) {
 // session) skips the guard: it is not guessing, and a class's reconnects
 // must not be refused because someone on the same network mistyped.
 func (h *Hub) lookupHello(c *client, hi hello) (*actor, error) {
-	if a, ok := h.actorByCode(hi.Session); ok {
+	if a, ok := h.findByCode(hi.Session); ok {
 		if c.instructor && hi.Role != RoleStudent && hi.Role != "" {
 			return a, nil
 		}

@@ -38,7 +38,10 @@ type SessionInfo struct {
 
 // Config is what a Hub needs.
 type Config struct {
-	Store    *store.Store
+	Store *store.Store
+	// Cluster, when set, keeps live sessions in NATS JetStream instead of
+	// Store (cluster mode; see cluster.go).
+	Cluster  ClusterLog
 	Auth     *Auth
 	Log      *slog.Logger
 	Registry prometheus.Registerer
@@ -71,6 +74,7 @@ type Config struct {
 // is cancelled, and Wait returns once every goroutine it started is gone.
 type Hub struct {
 	store   *store.Store
+	cl      ClusterLog // nil on one server
 	auth    *Auth
 	log     *slog.Logger
 	now     func() time.Time
@@ -90,7 +94,9 @@ type Hub struct {
 	ctx    context.Context
 	byID   map[string]*actor
 	byCode map[string]*actor
-	wg     sync.WaitGroup
+	// loading are the sessions being loaded from the log (cluster mode).
+	loading map[string]*loadCall
+	wg      sync.WaitGroup
 	// stopping is set by Wait; guarded by mu, like every wg.Add.
 	stopping bool
 
@@ -120,13 +126,14 @@ func NewHub(cfg Config) *Hub {
 		reg = prometheus.NewRegistry()
 	}
 	h := &Hub{
-		store: cfg.Store, auth: cfg.Auth, log: cfg.Log, now: now,
+		store: cfg.Store, cl: cfg.Cluster, auth: cfg.Auth, log: cfg.Log, now: now,
 		metrics:     newMetrics(reg),
 		origins:     map[string]bool{},
 		endedLinger: cfg.EndedLinger,
 		idleEnd:     cfg.IdleEnd,
 		byID:        map[string]*actor{},
 		byCode:      map[string]*actor{},
+		loading:     map[string]*loadCall{},
 		clients:     map[*client]struct{}{},
 	}
 	for _, o := range cfg.AllowedOrigins {
@@ -163,7 +170,12 @@ func readPollerCount(procs int) int {
 // already open are closed too, told why: a copied cookie must not keep a
 // dashboard it opened before.
 func (h *Hub) SignOutInstructor(ctx context.Context) error {
-	err := h.store.SetInstructorSignedOut(ctx, h.auth.RevokeInstructorCookies())
+	var err error
+	if h.cl != nil {
+		err = h.cl.SetInstructorSignedOut(ctx, h.auth.RevokeInstructorCookies())
+	} else {
+		err = h.store.SetInstructorSignedOut(ctx, h.auth.RevokeInstructorCookies())
+	}
 	h.clientsMu.Lock()
 	var screens []*client
 	for c := range h.clients {
@@ -185,6 +197,14 @@ func (h *Hub) Start(ctx context.Context) error {
 	h.mu.Lock()
 	h.ctx = ctx
 	h.mu.Unlock()
+	if h.cl != nil {
+		// Sessions are loaded from the log when a client asks for one.
+		if err := h.startCluster(ctx); err != nil {
+			return err
+		}
+		h.startHelpers(ctx)
+		return nil
+	}
 	signedOut, err := h.store.InstructorSignedOut(ctx)
 	if err != nil {
 		return err
@@ -208,6 +228,12 @@ func (h *Hub) Start(ctx context.Context) error {
 		h.startActor(a)
 		h.log.Info("session restored", "session", rec.ID, "code", rec.Code, "state", state, "events", events)
 	}
+	h.startHelpers(ctx)
+	return nil
+}
+
+// startHelpers starts the read pollers, the flushers and the sweepers.
+func (h *Hub) startHelpers(ctx context.Context) {
 	if !h.readWithGoroutines {
 		readers, err := newReadPollers(readPollerCount(runtime.GOMAXPROCS(0)))
 		if err != nil {
@@ -244,7 +270,6 @@ func (h *Hub) Start(ctx context.Context) error {
 			c.close("server stopping")
 		}
 	}()
-	return nil
 }
 
 // track remembers an open connection so that stopping the hub closes it,
@@ -313,6 +338,10 @@ func (h *Hub) load(ctx context.Context, rec store.Session) (*actor, error) {
 func (h *Hub) startActor(a *actor) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.startActorLocked(a)
+}
+
+func (h *Hub) startActorLocked(a *actor) {
 	h.byID[a.id] = a
 	h.byCode[a.code] = a
 	h.wg.Add(1)
@@ -337,11 +366,23 @@ func (h *Hub) Create(ctx context.Context, setup Setup) (SessionInfo, error) {
 	id := randomHex(8)
 	code := h.newCode()
 	created := h.now()
+	if h.cl != nil {
+		// As precise as the cluster keeps it, so that every node's copy
+		// starts from the same moment.
+		created = created.Truncate(time.Millisecond)
+	}
 	rec := store.Session{ID: id, Code: code, Title: setup.Title, Source: setup.Source, Setup: blob, CreatedAt: created}
-	if err := h.store.CreateSession(ctx, rec); err != nil {
+	if h.cl != nil {
+		if code, err = h.createCluster(ctx, rec); err != nil {
+			return SessionInfo{}, err
+		}
+	} else if err := h.store.CreateSession(ctx, rec); err != nil {
 		return SessionInfo{}, err
 	}
 	a := newActor(h, id, code, setup, created)
+	if h.cl != nil {
+		a.cl = newClusterActor(h.cl, created)
+	}
 	h.startActor(a)
 	h.log.Info("session created", "session", id, "code", code, "title", setup.Title, "questions", len(setup.Questions))
 	return SessionInfo{ID: id, Code: code, Title: setup.Title, Source: setup.Source, State: string(session.Lobby), CreatedAt: created}, nil
@@ -401,6 +442,21 @@ type RunningSession struct {
 
 // Running lists the sessions that have not ended, newest first.
 func (h *Hub) Running(ctx context.Context) ([]RunningSession, error) {
+	if h.cl != nil {
+		// Every node's sessions: each not ended is followed here to
+		// read its state.
+		recs, err := h.clusterSessions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			if r.EndedAt.IsZero() {
+				if _, err := h.clusterActorByID(ctx, r.ID); err != nil && !errors.Is(err, ErrNoSession) {
+					return nil, err
+				}
+			}
+		}
+	}
 	h.mu.Lock()
 	actors := make([]*actor, 0, len(h.byID))
 	for _, a := range h.byID {
@@ -429,6 +485,9 @@ func (h *Hub) Running(ctx context.Context) ([]RunningSession, error) {
 // Ending one that has already ended does nothing; ErrNoSession if it is
 // not running.
 func (h *Hub) End(ctx context.Context, id string) error {
+	if h.cl != nil {
+		return h.endCluster(ctx, id)
+	}
 	a, ok := h.actorByID(id)
 	if !ok {
 		return ErrNoSession
@@ -459,6 +518,7 @@ func (h *Hub) End(ctx context.Context, id string) error {
 // retire forgets an ended session's actor: its join code is free again and
 // its results are read from the store from now on.
 func (h *Hub) retire(a *actor) {
+	defer h.releaseCode(a) // after the unlock: it counts a worker
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.byID[a.id] == a {
@@ -467,6 +527,7 @@ func (h *Hub) retire(a *actor) {
 	if h.byCode[a.code] == a {
 		delete(h.byCode, a.code)
 	}
+	h.releaseCode(a)
 	h.log.Info("session retired", "session", a.id, "code", a.code)
 }
 
@@ -500,13 +561,16 @@ func (h *Hub) Lookup(ctx context.Context, ip, code string) (SessionInfo, error) 
 
 // Sessions lists every stored session, newest first.
 func (h *Hub) Sessions(ctx context.Context) ([]SessionInfo, error) {
-	recs, err := h.store.Sessions(ctx)
+	recs, err := h.storedSessions(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]SessionInfo, 0, len(recs))
 	for _, r := range recs {
 		info := SessionInfo{ID: r.ID, Code: r.Code, Title: r.Title, Source: r.Source, State: string(session.Ended), CreatedAt: r.CreatedAt}
+		if h.cl != nil && r.EndedAt.IsZero() {
+			_, _ = h.clusterActorByID(ctx, r.ID) // its state is read below
+		}
 		if a, ok := h.actorByID(r.ID); ok {
 			_ = a.do(ctx, func(a *actor) { info.State = string(a.sess.State()) })
 		}
@@ -535,6 +599,9 @@ func (h *Hub) Results(ctx context.Context, id string) (Report, error) {
 			r = Report{Info: a.info(), Results: a.sess.Results(), Questions: a.sess.Questions()}
 		})
 		return r, err
+	}
+	if h.cl != nil {
+		return h.clusterReport(ctx, id)
 	}
 	rec, err := h.store.Session(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -662,6 +729,10 @@ func (h *Hub) Info(ctx context.Context, id string) (SessionInfo, error) {
 		err := a.do(ctx, func(a *actor) { info = a.info() })
 		return info, err
 	}
+	if h.cl != nil {
+		r, err := h.clusterReport(ctx, id)
+		return r.Info, err
+	}
 	rec, err := h.store.Session(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return SessionInfo{}, ErrNoSession
@@ -670,4 +741,21 @@ func (h *Hub) Info(ctx context.Context, id string) (SessionInfo, error) {
 		return SessionInfo{}, err
 	}
 	return SessionInfo{ID: rec.ID, Code: rec.Code, Title: rec.Title, Source: rec.Source, State: string(session.Ended), CreatedAt: rec.CreatedAt}, nil
+}
+
+// storedSessions lists every session, newest first: the store's, or in
+// cluster mode the cluster's.
+func (h *Hub) storedSessions(ctx context.Context) ([]store.Session, error) {
+	if h.cl == nil {
+		return h.store.Sessions(ctx)
+	}
+	recs, err := h.clusterSessions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Session, len(recs))
+	for i, r := range recs {
+		out[i] = store.Session{ID: r.ID, Code: r.Code, Title: r.Title, Source: r.Source, Setup: r.Setup, CreatedAt: r.CreatedAt, EndedAt: r.EndedAt}
+	}
+	return out, nil
 }

@@ -1,0 +1,307 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"netstudy/app/cmdlog"
+	"netstudy/app/session"
+	"netstudy/app/store"
+)
+
+// Cluster mode, the hub's side: sessions, join codes and the instructor's
+// sign-out are facts every node reads from NATS (cmdlog.Facts), and a
+// session is loaded from its log on whichever node a client reaches.
+
+// ClusterLog is what cluster mode keeps in NATS JetStream (app/jslog).
+type ClusterLog interface {
+	cmdlog.Log
+	cmdlog.Facts
+	// Healthy reports whether NATS answers; /healthz reports it.
+	Healthy(ctx context.Context) error
+}
+
+// factsWithin bounds a read or write of the cluster's facts made for a
+// request or by an actor.
+const factsWithin = 10 * time.Second
+
+// signOutEvery is how often a node reads the instructor's last sign-out,
+// which another node may have written.
+const signOutEvery = 2 * time.Second
+
+// Healthy reports whether the node can keep live sessions: always on one
+// server, while NATS answers in cluster mode.
+func (h *Hub) Healthy(ctx context.Context) error {
+	if h == nil || h.cl == nil {
+		return nil
+	}
+	return h.cl.Healthy(ctx)
+}
+
+// Clustered reports whether the hub runs in cluster mode.
+func (h *Hub) Clustered() bool { return h.cl != nil }
+
+// startCluster reads the instructor's last sign-out and keeps reading it,
+// so that signing out on one node signs out on all of them.
+func (h *Hub) startCluster(ctx context.Context) error {
+	rctx, cancel := context.WithTimeout(ctx, factsWithin)
+	signedOut, err := h.cl.InstructorSignedOut(rctx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("read the instructor's sign-out: %w", err)
+	}
+	h.auth.RevokeInstructorCookiesThrough(signedOut)
+	h.wg.Add(1)
+	go func() {
+		defer h.wg.Done()
+		for sleepCtx(ctx, signOutEvery) {
+			rctx, cancel := context.WithTimeout(ctx, factsWithin)
+			t, err := h.cl.InstructorSignedOut(rctx)
+			cancel()
+			if err == nil {
+				h.auth.RevokeInstructorCookiesThrough(t)
+			}
+		}
+	}()
+	return nil
+}
+
+// createCluster records a new session in the cluster's facts under a join
+// code no other node holds.
+func (h *Hub) createCluster(ctx context.Context, rec store.Session) (string, error) {
+	for range 20 {
+		if err := h.cl.ClaimCode(ctx, rec.Code, rec.ID); err != nil {
+			if errors.Is(err, cmdlog.ErrTaken) {
+				rec.Code = h.newCode()
+				continue
+			}
+			return "", fmt.Errorf("claim a join code: %w", err)
+		}
+		err := h.cl.CreateSession(ctx, cmdlog.Session{
+			ID: rec.ID, Code: rec.Code, Title: rec.Title, Source: rec.Source, Setup: rec.Setup, CreatedAt: rec.CreatedAt,
+		})
+		if err != nil {
+			_ = h.cl.ReleaseCode(ctx, rec.Code, rec.ID)
+			return "", err
+		}
+		return rec.Code, nil
+	}
+	return "", errors.New("claim a join code: every code tried is taken")
+}
+
+// loadCall is one load of a session from the log, which every hello for
+// that session waits for rather than load it again.
+type loadCall struct {
+	done chan struct{}
+	a    *actor
+	err  error
+}
+
+// clusterActor returns the session's actor on this node, loading it from
+// the log if it is not running here. An ended session is loaded only
+// while its ended sessions linger on one server (see Config.EndedLinger).
+func (h *Hub) clusterActorByID(ctx context.Context, id string) (*actor, error) {
+	h.mu.Lock()
+	if a, ok := h.byID[id]; ok {
+		h.mu.Unlock()
+		return a, nil
+	}
+	if call, ok := h.loading[id]; ok {
+		h.mu.Unlock()
+		select {
+		case <-call.done:
+			return call.a, call.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	call := &loadCall{done: make(chan struct{})}
+	h.loading[id] = call
+	h.mu.Unlock()
+
+	call.a, call.err = h.loadAndStart(ctx, id)
+	h.mu.Lock()
+	delete(h.loading, id)
+	h.mu.Unlock()
+	close(call.done)
+	return call.a, call.err
+}
+
+func (h *Hub) loadAndStart(ctx context.Context, id string) (*actor, error) {
+	lctx, cancel := context.WithTimeout(ctx, factsWithin)
+	defer cancel()
+	s, err := h.cl.Session(lctx, id)
+	if errors.Is(err, cmdlog.ErrNotFound) {
+		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !s.EndedAt.IsZero() && h.now().Sub(s.EndedAt) > h.endedLinger {
+		return nil, ErrNoSession
+	}
+	a, err := h.loadCluster(lctx, s)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.stopping || h.ctx == nil || h.ctx.Err() != nil {
+		return nil, errors.New("the server is stopping")
+	}
+	h.startActorLocked(a)
+	h.log.Info("session followed", "session", a.id, "code", a.code, "commands", a.cmdSeq)
+	return a, nil
+}
+
+// loadCluster rebuilds a session from its log; the actor then follows the
+// log from the last command read, so nothing is missed in between.
+func (h *Hub) loadCluster(ctx context.Context, s cmdlog.Session) (*actor, error) {
+	var setup Setup
+	if err := json.Unmarshal(s.Setup, &setup); err != nil {
+		return nil, fmt.Errorf("session %s setup: %w", s.ID, err)
+	}
+	cmds, err := h.cl.Commands(ctx, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]store.Command, len(cmds))
+	for i, c := range cmds {
+		recs[i] = store.Command{SessionID: s.ID, Seq: int64(c.Seq), Kind: c.Kind, At: c.At, Payload: c.Payload}
+	}
+	a := newActor(h, s.ID, s.Code, setup, s.CreatedAt)
+	a.cl = newClusterActor(h.cl, h.now())
+	a.rebuild(recs)
+	if n := len(cmds); n > 0 {
+		a.cl.seq = cmds[n-1].Seq
+		for _, c := range cmds {
+			a.remember(c.ID, ackOutcome{})
+		}
+	}
+	return a, nil
+}
+
+// clusterActorByCode is clusterActorByID for a join code.
+func (h *Hub) clusterActorByCode(ctx context.Context, code string) (*actor, error) {
+	if a, ok := h.actorByCode(code); ok {
+		return a, nil
+	}
+	lctx, cancel := context.WithTimeout(ctx, factsWithin)
+	id, err := h.cl.CodeSession(lctx, code)
+	cancel()
+	if err != nil {
+		return nil, ErrNoSession
+	}
+	return h.clusterActorByID(ctx, id)
+}
+
+// findByCode returns the running session with a join code: on this node,
+// or in cluster mode on any.
+func (h *Hub) findByCode(code string) (*actor, bool) {
+	if h.cl == nil {
+		return h.actorByCode(code)
+	}
+	h.mu.Lock()
+	ctx := h.ctx
+	h.mu.Unlock()
+	if ctx == nil {
+		return nil, false
+	}
+	a, err := h.clusterActorByCode(ctx, code)
+	return a, err == nil
+}
+
+// recordEnd records that a session ended, as every node applying its end
+// does (the first record stays); the code stays the session's until its
+// actors retire.
+func (h *Hub) recordEnd(ctx context.Context, id string, at time.Time) {
+	if h.cl == nil || !h.addWorker() {
+		return
+	}
+	go func() {
+		defer h.wg.Done()
+		ectx, cancel := context.WithTimeout(ctx, factsWithin)
+		defer cancel()
+		if err := h.cl.EndSession(ectx, id, at); err != nil {
+			h.log.Error("record the end of a session", "session", id, "err", err)
+		}
+	}()
+}
+
+// releaseCode frees an ended session's join code in the cluster.
+func (h *Hub) releaseCode(a *actor) {
+	if h.cl == nil || !a.over.Load() || !h.addWorker() {
+		return
+	}
+	go func() {
+		defer h.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), factsWithin)
+		defer cancel()
+		if err := h.cl.ReleaseCode(ctx, a.code, a.id); err != nil {
+			h.log.Warn("free an ended session's join code", "session", a.id, "code", a.code, "err", err)
+		}
+	}()
+}
+
+// endCluster ends a session from the instructor's list, on any node: the
+// end goes in its log like the dashboard's, and this returns once this
+// node applied it.
+func (h *Hub) endCluster(ctx context.Context, id string) error {
+	a, err := h.clusterActorByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	if doErr := a.do(ctx, func(a *actor) {
+		if a.sess.State() == session.Ended {
+			done <- nil
+			return
+		}
+		h.log.Info("session ended from the list", "session", a.id)
+		a.proposeOwn(a.cl.ctx, "list-end."+randomHex(8), "end", a.hub.now(), done)
+	}); doErr != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return ErrNoSession
+	}
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// clusterSessions lists every session of the cluster, newest first, with
+// the state of the ones this node runs (the others: ended, or "running").
+func (h *Hub) clusterSessions(ctx context.Context) ([]cmdlog.Session, error) {
+	lctx, cancel := context.WithTimeout(ctx, factsWithin)
+	defer cancel()
+	return h.cl.Sessions(lctx)
+}
+
+// clusterReport rebuilds a session's results from its log, on any node.
+func (h *Hub) clusterReport(ctx context.Context, id string) (Report, error) {
+	lctx, cancel := context.WithTimeout(ctx, factsWithin)
+	defer cancel()
+	s, err := h.cl.Session(lctx, id)
+	if errors.Is(err, cmdlog.ErrNotFound) {
+		return Report{}, ErrNoSession
+	}
+	if err != nil {
+		return Report{}, err
+	}
+	a, err := h.loadCluster(lctx, s)
+	if err != nil {
+		return Report{}, err
+	}
+	info := a.info()
+	if !s.EndedAt.IsZero() {
+		info.State = string(session.Ended)
+	}
+	return Report{Info: info, Results: a.sess.Results(), Questions: a.sess.Questions()}, nil
+}

@@ -1,0 +1,181 @@
+package live
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"netstudy/app/jslog"
+	"netstudy/app/natstest"
+	"netstudy/app/session"
+)
+
+// clusterWait bounds the waits of the cluster tests: far above a NATS
+// round trip, far below CI's patience.
+const clusterWait = 30 * time.Second
+
+// startClusterHub starts a hub in cluster mode on its own connection to
+// one server of the NATS cluster, with the cluster's secret, as run does.
+func startClusterHub(t *testing.T, c *natstest.Cluster, server int) *testHub {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	jl, err := jslog.Open(ctx, jslog.Config{URLs: c.Servers[server].URL(), Name: fmt.Sprintf("hub%d", server)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(jl.Close) // after the hub has stopped: cleanups run last first
+	secret, err := jl.Secret(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startTestHubWith(t, t.TempDir(), func(cfg *Config) {
+		cfg.Cluster = jl
+		cfg.Auth = NewAuth(testKey, secret)
+	})
+}
+
+// seqsOf lists the seq of every numbered event of the types given, in the
+// order the client saw them.
+func seqsOf(seen []Envelope, types ...string) []string {
+	var out []string
+	for _, e := range seen {
+		for _, typ := range types {
+			if e.Type == typ && e.Seq != 0 {
+				out = append(out, fmt.Sprintf("%s#%d", e.Type, e.Seq))
+			}
+		}
+	}
+	return out
+}
+
+// TestClusterTwoHubs plays a quiz on two hubs of one NATS cluster, with
+// real WebSockets on both: the instructor and one student on the first,
+// another student on the second, which has never heard of the session
+// and loads it from the log when the student says hello. Both nodes
+// number every event the same; a student who loses the first node
+// resumes on the second with its token and last seq and misses nothing;
+// an answer sent again through the other node is stored and counted once.
+func TestClusterTwoHubs(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := a.create(t)
+
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	host.expect("snapshot", "")
+	ada := a.dial(t, false)
+	ada.hello(info.Code, RoleStudent, "")
+	adaID := ada.join("ada")
+	ada.expect("snapshot", "")
+	bob := b.dial(t, false)
+	bob.hello(info.Code, RoleStudent, "") // b loads the session from the log
+	bobID := bob.join("bob")
+	bob.expect("snapshot", "")
+	if adaID.ParticipantID == bobID.ParticipantID {
+		t.Fatalf("two students got one participant id %q", adaID.ParticipantID)
+	}
+	host.expect(session.TypeParticipantJoined, "")
+	host.expect(session.TypeParticipantJoined, "")
+
+	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
+		t.Fatalf("ask_next refused: %+v", ack.Error)
+	}
+	ada.expect(session.TypeQuestionOpened, "")
+	bob.expect(session.TypeQuestionOpened, "")
+	if ack := ada.ack(ada.command("answer", clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"a"}})); !ack.OK {
+		t.Fatalf("ada's answer refused: %+v", ack.Error)
+	}
+	bobAnswer := bob.command("answer", clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"b"}})
+	if ack := bob.ack(bobAnswer); !ack.OK {
+		t.Fatalf("bob's answer refused: %+v", ack.Error)
+	}
+
+	// Bob's phone loses node b and sends its answer again through node
+	// a with the same command id, as live.js does with its outbox.
+	bob.conn.Close()
+	bob2 := a.dial(t, false)
+	bob2.lastSeq = bob.lastSeq
+	bob2.hello(info.Code, RoleStudent, bobID.Token)
+	bob2.send("answer", bobAnswer, clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"b"}})
+	if ack := bob2.ack(bobAnswer); !ack.OK {
+		t.Fatalf("bob's answer sent again refused: %+v", ack.Error)
+	}
+
+	// Ada's node goes away for her: she misses the close and the reveal.
+	ada.conn.Close()
+	if ack := host.ack(host.command("close", nil)); !ack.OK {
+		t.Fatalf("close refused: %+v", ack.Error)
+	}
+	if ack := host.ack(host.command("reveal", nil)); !ack.OK {
+		t.Fatalf("reveal refused: %+v", ack.Error)
+	}
+	bob2.expect(session.TypeRevealed, "")
+
+	// She resumes on node b with her token and last seq: a replay, not a
+	// snapshot, with the very seqs bob saw on node a.
+	ada2 := b.dial(t, false)
+	ada2.lastSeq = ada.lastSeq
+	w := ada2.hello(info.Code, RoleStudent, adaID.Token)
+	var welcome welcomeData
+	if err := json.Unmarshal(w.Data, &welcome); err != nil {
+		t.Fatal(err)
+	}
+	if welcome.Resume != "replay" || welcome.ParticipantID != adaID.ParticipantID {
+		t.Fatalf("resume on the other node: %+v, want a replay for %s", welcome, adaID.ParticipantID)
+	}
+	ada2.expect(session.TypeRevealed, "")
+	ada2.expect(session.TypeResult, "")
+	shared := []string{session.TypeQuestionClosed, session.TypeRevealed}
+	got := seqsOf(ada2.seen, shared...)
+	want := seqsOf(bob2.seen, shared...)
+	if len(got) != 2 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("ada resumed on node b with %v; bob on node a saw %v", got, want)
+	}
+	var adaResult session.Result
+	for _, e := range ada2.seen {
+		if e.Type == session.TypeResult {
+			_ = json.Unmarshal(e.Data, &adaResult)
+		}
+	}
+	if adaResult.Outcome != "right" || adaResult.Points == 0 {
+		t.Errorf("ada's result after the resume = %+v, want right", adaResult)
+	}
+
+	// Both nodes hold the same results, with bob's answer once.
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	ra, err := a.hub.Results(ctx, info.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := b.hub.Results(ctx, info.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ja, _ := json.Marshal(ra.Results)
+	jb, _ := json.Marshal(rb.Results)
+	if string(ja) != string(jb) {
+		t.Errorf("results differ between the nodes:\na: %s\nb: %s", ja, jb)
+	}
+	if n := len(ra.Results.Rounds); n != 1 || ra.Results.Rounds[0].Answered != 2 {
+		t.Errorf("results: %d rounds, %+v; want one round with 2 answers", n, ra.Results.Rounds)
+	}
+	cmds, err := a.hub.cl.Commands(ctx, info.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answers := 0
+	for _, cmd := range cmds {
+		if cmd.Kind == "answer" {
+			answers++
+		}
+	}
+	if answers != 2 {
+		t.Errorf("the log holds %d answers, want 2 (bob's twice-sent answer once)", answers)
+	}
+}
