@@ -35,22 +35,50 @@ func requireClusterMode(t *testing.T) {
 
 // startNodes starts n netstudy nodes in cluster mode on the NATS cluster,
 // each with its own data folder and the same instructor key, and returns
-// their base URLs.
+// them and their base URLs. The first starts alone and makes the stream
+// and the bucket; the others then start together (starting them all
+// together is TestClusterNodesStartTogether's concern).
 func startNodes(t *testing.T, nc *natstest.Cluster, n int) ([]*serverProcess, []string) {
 	t.Helper()
 	procs := make([]*serverProcess, n)
 	urls := make([]string, n)
 	for i := range n {
-		procs[i] = launchServerProcess(t, []string{
-			"--addr", "127.0.0.1:0", "--data", t.TempDir(),
-			"--nats", nc.URLs(), "--nats-replicas", strconv.Itoa(natstest.Size),
-		}, "NETSTUDY_INSTRUCTOR_KEY="+crashKey)
+		procs[i] = launchNode(t, nc)
+		if i == 0 {
+			procs[i].waitServing(t)
+		}
 	}
 	for i, p := range procs {
 		p.waitServing(t)
 		urls[i] = p.url
 	}
 	return procs, urls
+}
+
+// launchNode starts one node in cluster mode without waiting for it.
+func launchNode(t *testing.T, nc *natstest.Cluster) *serverProcess {
+	t.Helper()
+	return launchServerProcess(t, []string{
+		"--addr", "127.0.0.1:0", "--data", t.TempDir(),
+		"--nats", nc.URLs(), "--nats-replicas", strconv.Itoa(natstest.Size),
+	}, "NETSTUDY_INSTRUCTOR_KEY="+crashKey)
+}
+
+// TestClusterNodesStartTogether starts three nodes at the same moment on
+// a fresh NATS cluster, as a deployment starting every node does: each
+// makes or finds the stream and the bucket, serves, and reports itself
+// healthy.
+func TestClusterNodesStartTogether(t *testing.T) {
+	requireClusterMode(t)
+	nc := natstest.Start(t)
+	var procs []*serverProcess
+	for range 3 {
+		procs = append(procs, launchNode(t, nc))
+	}
+	for _, p := range procs {
+		p.waitServing(t)
+		waitHealth(t, p.url, http.StatusOK)
+	}
 }
 
 // seatsAcross seats n students round-robin over the nodes, every other

@@ -92,11 +92,14 @@ func launchServerProcess(t *testing.T, args []string, env ...string) *serverProc
 // its address there.
 func (p *serverProcess) waitServing(t *testing.T) {
 	t.Helper()
+	if p.url != "" {
+		return
+	}
 	select {
 	case p.screen = <-p.screens:
 	case <-p.done:
 		t.Fatalf("server process exited before serving:\n%s", p.logTail())
-	case <-time.After(30 * time.Second):
+	case <-time.After(45 * time.Second):
 		t.Fatalf("server process did not start:\n%s", p.logTail())
 	}
 	for line := range strings.SplitSeq(p.screen, "\n") {
