@@ -166,15 +166,15 @@ func TestClusterKill9OfANodeLosesNoAnswer(t *testing.T) {
 	if err := b.wait(); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range append([]*livePeer{c.host}, c.students[:students/2]...) {
-		if p.node == 0 {
-			t.Errorf("%s is still on the dead node", p.name)
-		}
-	}
 
-	c.closeAndReveal(q) // the dashboard reconnects to another node here
-	if c.host.node == 0 || len(c.host.resumes) == 0 {
-		t.Fatalf("the dashboard did not move to another node (node %d, %d resumes)", c.host.node, len(c.host.resumes))
+	// The dashboard finds its node gone as it closes the question, and
+	// carries on from another; so do the students who had answered first,
+	// waiting for the reveal.
+	c.closeAndReveal(q)
+	for _, p := range append([]*livePeer{c.host}, c.students[:students/2]...) {
+		if p.node == 0 || len(p.resumes) == 0 {
+			t.Errorf("%s did not move to another node (node %d, %d resumes)", p.name, p.node, len(p.resumes))
+		}
 	}
 	c.playQuestion(classQuestions[1])
 	c.end()
