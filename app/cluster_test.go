@@ -20,9 +20,11 @@ import (
 // plays a quiz across the nodes while the tests take nodes and NATS
 // servers away.
 
-// requireClusterMode skips the test when this build has no cluster mode
-// (no --nats flag); any other trouble starting a node is a failure.
-func requireClusterMode(t *testing.T) {
+// clusterTest skips the test when this build has no cluster mode (no
+// --nats flag); any other trouble starting a node is a failure. The
+// cluster tests run in parallel with each other: they spend most of their
+// time waiting (on elections, restarts, timeouts), not computing.
+func clusterTest(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts NATS servers and server processes")
@@ -31,6 +33,7 @@ func requireClusterMode(t *testing.T) {
 	if err != nil && strings.Contains(err.Error(), "flag provided but not defined") {
 		t.Skip("this build has no cluster mode: --nats is not a flag")
 	}
+	t.Parallel()
 }
 
 // startNodes starts n netstudy nodes in cluster mode on the NATS cluster,
@@ -69,7 +72,7 @@ func launchNode(t *testing.T, nc *natstest.Cluster) *serverProcess {
 // makes or finds the stream and the bucket, serves, and reports itself
 // healthy.
 func TestClusterNodesStartTogether(t *testing.T) {
-	requireClusterMode(t)
+	clusterTest(t)
 	nc := natstest.Start(t)
 	var procs []*serverProcess
 	for range 3 {
@@ -97,7 +100,7 @@ func seatsAcross(n, nodes int) []seat {
 // another node with their token and last seq. Every node agrees on the
 // event seqs and on the results.
 func TestClusterPlaysAWholeQuiz(t *testing.T) {
-	requireClusterMode(t)
+	clusterTest(t)
 	nc := natstest.Start(t)
 	_, nodes := startNodes(t, nc, 3)
 	for _, base := range nodes {
@@ -130,7 +133,7 @@ func TestClusterPlaysAWholeQuiz(t *testing.T) {
 // node, every student sees every question and its reveal, and every
 // answer is stored exactly once.
 func TestClusterKill9OfANodeLosesNoAnswer(t *testing.T) {
-	requireClusterMode(t)
+	clusterTest(t)
 	nc := natstest.Start(t)
 	procs, nodes := startNodes(t, nc, 3)
 	const students = 12
@@ -189,7 +192,7 @@ func TestClusterKill9OfANodeLosesNoAnswer(t *testing.T) {
 // server is elected, writes resume, every answer is acknowledged, and
 // nothing acknowledged is lost.
 func TestClusterSurvivesTheStreamLeadersDeath(t *testing.T) {
-	requireClusterMode(t)
+	clusterTest(t)
 	nc := natstest.Start(t)
 	_, nodes := startNodes(t, nc, 2)
 	c := newClass(t, nodes, 0, 1, seatsAcross(8, 2))
@@ -227,7 +230,7 @@ func TestClusterSurvivesTheStreamLeadersDeath(t *testing.T) {
 // the same node, not restarted, answers 200, acknowledges the answer sent
 // again, and the instructor closes and reveals the question.
 func TestClusterNodeWithoutNATSRefusesAndRecovers(t *testing.T) {
-	requireClusterMode(t)
+	clusterTest(t)
 	nc := natstest.Start(t)
 	_, nodes := startNodes(t, nc, 1)
 	c := newClass(t, nodes, 0, 0, seatsAcross(2, 1))
