@@ -1,8 +1,9 @@
 // Package cmdlog is the seam between the live session runtime and where
 // sessions are kept: the ordered log of every session's commands (Log) and
-// the few facts every node of a class must agree on (Facts). Two
-// implementations satisfy it: SQLite for one process (app/store, the
-// default) and NATS JetStream for several (app/jslog, cluster mode).
+// the few facts every node of a class must agree on (Facts). Its
+// implementation is NATS JetStream (app/jslog); one process
+// keeps its sessions in SQLite through app/store (see below why not
+// through this interface).
 //
 // # The design: no owner, the stream orders
 //
@@ -25,9 +26,9 @@
 // same way, so they change nothing. Retried commands carry the client's
 // command ID: JetStream drops the copy within its duplicate window
 // (Nats-Msg-Id), and the state machine is idempotent by command ID beyond
-// it. Timers are commands with an ID derived from what they end (the
-// question and its round), so when several nodes fire the same deadline,
-// JetStream keeps one.
+// it. Timers are commands with an ID derived from what they end (a tick
+// names the deadline it passes), so when several nodes fire the same
+// deadline, JetStream keeps one.
 //
 // Why not one owner per session, holding a lease and fencing its appends
 // with the expected last sequence? It is what one process does today and
@@ -44,25 +45,27 @@
 // state machine does no I/O. Fencing (Append with a Fence) remains for the
 // writers that do need a single writer, such as a migration copying a log.
 //
-// # The SQLite store behind this interface
+// # One server does not go through this interface
 //
-// app/store already keeps a session's setup and its log in SQLite; an
-// adapter maps it onto these types without changing the file format:
+// The one-server runtime keeps using app/store directly: there the actor
+// applies a command when it arrives and stores the batch while it applies
+// the next (group commit), which is why one process is as fast as it is.
+// In a cluster a command is applied only once the log has ordered it, so
+// the two differ in when the state machine runs, not only in where a
+// command is written; an adapter of SQLite to Log would have bent the fast
+// path to the cluster's order for nothing. The live runtime therefore
+// branches (app/live/follow.go explains where), and only the cluster
+// implementation of Log and Facts exists (app/jslog).
 //
-//   - Log.Append is store.Append in one transaction; the adapter numbers
-//     the commands after the session's last Seq (SQLite's Seq is dense:
-//     1, 2, 3), and a Fence is checked against that last Seq inside the
-//     same transaction. Command IDs are not stored: one process needs no
-//     deduplication below the state machine's own.
-//   - Log.Commands is store.Commands.
-//   - Log.Follow, with one process, is the runtime calling its own apply
-//     after each append; the adapter delivers what Append stored through an
-//     in-process channel per session.
-//   - Facts.Secret, InstructorSignedOut and SetInstructorSignedOut are the
-//     store's methods of the same names; CreateSession, EndSession,
-//     Sessions and Session too. ClaimCode and ClaimLive are in-memory maps
-//     under a mutex (one process is the only writer), filled from the
-//     running sessions at start, as the hub does today.
+// # Ids in the log
+//
+// A client's command is appended under an id that adds its sender to the
+// client's own id (the participant for a student, a hash of the nickname
+// for a join, nothing for the instructor's screens), so two clients that
+// happen to number their commands alike never drop each other's. A tick's
+// id names its deadline and its time is the deadline, so every node that
+// fires it appends the same command; an idle end's id names the last
+// activity before it.
 package cmdlog
 
 import (

@@ -26,6 +26,16 @@ const publishTimeout = 2 * time.Second
 // retryPause is the pause before sending again what was not acknowledged.
 const retryPause = 100 * time.Millisecond
 
+// giveUpDisconnected is how long an append waits for a lost connection to
+// come back (the client library reconnects to another server within a
+// second when one dies) before it fails: with NATS out of reach, a client
+// hears so in seconds rather than at the end of its context.
+const giveUpDisconnected = 3 * time.Second
+
+// ErrNoConnection is returned by an append made while this node cannot
+// reach any NATS server.
+var ErrNoConnection = errors.New("no connection to NATS")
+
 // Append stores cmds in the session's log and returns their sequences once
 // JetStream acknowledged them all. Unfenced, the commands are published at
 // once and their acknowledgements awaited together; whatever was not
@@ -54,7 +64,17 @@ func (l *Log) Append(ctx context.Context, sessionID string, cmds []cmdlog.Comman
 		todo[i] = i
 	}
 	var lastErr error
+	var downSince time.Time
 	for {
+		if !l.nc.IsConnected() {
+			if downSince.IsZero() {
+				downSince = time.Now()
+			} else if time.Since(downSince) >= giveUpDisconnected {
+				return nil, fmt.Errorf("append to %s: %w (%s)", sessionID, ErrNoConnection, l.nc.Status())
+			}
+		} else {
+			downSince = time.Time{}
+		}
 		futures := make([]jetstream.PubAckFuture, len(todo))
 		for k, i := range todo {
 			f, err := l.js.PublishMsgAsync(message(sessionID, cmds[i]), jetstream.WithMsgID(msgID(sessionID, cmds[i])))

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"sync"
 	"time"
 
 	"netstudy/app/cmdlog"
@@ -57,12 +59,16 @@ func (h *Hub) startCluster(ctx context.Context) error {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
+		last := signedOut
 		for sleepCtx(ctx, signOutEvery) {
 			rctx, cancel := context.WithTimeout(ctx, factsWithin)
 			t, err := h.cl.InstructorSignedOut(rctx)
 			cancel()
-			if err == nil {
+			if err == nil && t > last {
+				// Signed out on another node: the screens open here go too.
+				last = t
 				h.auth.RevokeInstructorCookiesThrough(t)
+				h.closeInstructorScreens()
 			}
 		}
 	}()
@@ -304,4 +310,67 @@ func (h *Hub) clusterReport(ctx context.Context, id string) (Report, error) {
 		info.State = string(session.Ended)
 	}
 	return Report{Info: info, Results: a.sess.Results(), Questions: a.sess.Questions()}, nil
+}
+
+// liveEvery is how long the cluster's list of quizzes played live is
+// reused: the practice pages ask for it on every request.
+const liveEvery = time.Second
+
+// liveCache is the cluster's quizzes played live, as last read.
+type liveCache struct {
+	mu      sync.Mutex
+	read    time.Time
+	sources map[string]bool
+}
+
+// clusterPlaying is PlayingSources in cluster mode: the quizzes claimed
+// live in the cluster's facts by whichever node applied the change.
+func (h *Hub) clusterPlaying() map[string]bool {
+	h.live.mu.Lock()
+	defer h.live.mu.Unlock()
+	if h.live.sources != nil && time.Since(h.live.read) < liveEvery {
+		return maps.Clone(h.live.sources)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), factsWithin)
+	defer cancel()
+	claims, err := h.cl.LiveQuizzes(ctx)
+	if err != nil {
+		h.log.Warn("read the quizzes played live", "err", err)
+		return maps.Clone(h.live.sources) // the last known, or none
+	}
+	out := make(map[string]bool, len(claims))
+	for source := range claims {
+		out[source] = true
+	}
+	h.live.sources, h.live.read = out, time.Now()
+	return maps.Clone(out)
+}
+
+// syncLiveClaim keeps the cluster's claim that this session plays its quiz
+// live in step with the session, after the log moved it. Every node that
+// follows the session does the same; the claim holds one session's id.
+func (a *actor) syncLiveClaim() {
+	playing := a.isPlaying()
+	if a.setup.Source == "" || playing == a.cl.claimedLive || !a.hub.addWorker() {
+		return
+	}
+	a.cl.claimedLive = playing
+	h, source, id := a.hub, a.setup.Source, a.id
+	go func() {
+		defer h.wg.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), factsWithin)
+		defer cancel()
+		var err error
+		if playing {
+			err = h.cl.ClaimLive(ctx, source, id)
+			if errors.Is(err, cmdlog.ErrTaken) {
+				err = nil // another session plays it: it is locked all the same
+			}
+		} else {
+			err = h.cl.ReleaseLive(ctx, source, id)
+		}
+		if err != nil {
+			h.log.Warn("record a quiz played live", "session", id, "source", source, "playing", playing, "err", err)
+		}
+	}()
 }

@@ -179,3 +179,123 @@ func TestClusterTwoHubs(t *testing.T) {
 		t.Errorf("the log holds %d answers, want 2 (bob's twice-sent answer once)", answers)
 	}
 }
+
+// waitUntil calls cond until it holds, or fails the test after clusterWait.
+// It waits on a ticker, not a sleep: what it waits for (a connection to
+// NATS coming back) has no event to wait on.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(2 * clusterWait)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-deadline:
+			t.Fatalf("still waiting for %s", what)
+		case <-tick.C:
+		}
+	}
+}
+
+// TestClusterWithoutNATS takes every NATS server away mid-question: the
+// node says it is unhealthy, refuses the answer with "unavailable" rather
+// than acknowledge what it could not store, and once NATS is back takes
+// the same command again, without a restart, and stores it once.
+func TestClusterWithoutNATS(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	info := a.create(t)
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	st := a.dial(t, false)
+	st.hello(info.Code, RoleStudent, "")
+	st.join("ada")
+	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
+		t.Fatalf("ask_next refused: %+v", ack.Error)
+	}
+	st.expect(session.TypeQuestionOpened, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*clusterWait)
+	defer cancel()
+	if err := a.hub.Healthy(ctx); err != nil {
+		t.Fatalf("healthy with NATS up: %v", err)
+	}
+
+	for i := range natstest.Size {
+		c.Kill(i)
+	}
+	waitUntil(t, "the node to notice NATS is gone", func() bool { return a.hub.Healthy(ctx) != nil })
+	answer := clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"a"}}
+	id := st.command("answer", answer)
+	if ack := st.ack(id); ack.OK || ack.Error.Code != "unavailable" || ack.Error.Message == "" {
+		t.Fatalf("answer without NATS: %+v, want refused as unavailable with a message", ack)
+	}
+
+	c.Restart(0, 1, 2)
+	waitUntil(t, "the node to reach NATS again", func() bool { return a.hub.Healthy(ctx) == nil })
+	// The page sends the refused command again with the same id until
+	// it is acknowledged.
+	for {
+		st.send("answer", id, answer)
+		ack := st.ack(id)
+		if ack.OK {
+			break
+		}
+		if ack.Error.Code != "unavailable" {
+			t.Fatalf("answer once NATS is back: %+v", ack)
+		}
+	}
+	if ack := host.ack(host.command("close", nil)); !ack.OK {
+		t.Fatalf("close once NATS is back: %+v", ack.Error)
+	}
+	closed := st.expect(session.TypeQuestionClosed, "")
+	var cp struct {
+		Answered int `json:"answered"`
+	}
+	if err := json.Unmarshal(closed.Data, &cp); err != nil || cp.Answered != 1 {
+		t.Errorf("question closed with %s, want 1 answer", closed.Data)
+	}
+}
+
+// TestClusterDeadlineOnce lets a question's time run out with clients on
+// two hubs: both fire the deadline, the log keeps one tick, and both
+// number the close the same.
+func TestClusterDeadlineOnce(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 2)
+	qs := testQuestions()
+	qs[0].TimeLimit = time.Second
+	info, err := a.hub.Create(context.Background(), Setup{Title: "Quick", Options: session.DefaultOptions(), Questions: qs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	ada := a.dial(t, false)
+	ada.hello(info.Code, RoleStudent, "")
+	ada.join("ada")
+	bob := b.dial(t, false)
+	bob.hello(info.Code, RoleStudent, "")
+	bob.join("bob")
+	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
+		t.Fatalf("ask_next refused: %+v", ack.Error)
+	}
+	onA := ada.expect(session.TypeQuestionClosed, "")
+	onB := bob.expect(session.TypeQuestionClosed, "")
+	if onA.Seq != onB.Seq || onA.Seq == 0 {
+		t.Errorf("question_closed is #%d on one node, #%d on the other", onA.Seq, onB.Seq)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	cmds, err := a.hub.cl.Commands(ctx, info.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, cmd := range cmds {
+		kinds = append(kinds, cmd.Kind)
+	}
+	if fmt.Sprint(kinds) != "[join join ask_next tick]" {
+		t.Errorf("the log holds %v, want one tick after the question", kinds)
+	}
+}

@@ -45,7 +45,9 @@
 //
 //	{"type":"join","id":"c-1","data":{"nickname":"ada"}}
 //
-// Commands are acknowledged once their effect is durable (stored in SQLite):
+// Commands are acknowledged once their effect is durable (stored in
+// SQLite; in cluster mode, stored by a quorum of JetStream servers and
+// applied by this node):
 //
 //	{"type":"ack","id":"c-1","data":{"ok":true,"result":{"participant_id":"p3","token":"…"}}}
 //	{"type":"ack","id":"c-2","data":{"ok":false,"error":{"code":"nickname_taken","message":"…"}}}
@@ -78,6 +80,12 @@
 // client sends again a moment later. The instructor's screens have no such
 // limit. A text message that is not UTF-8 closes the connection with
 // status 1007.
+//
+// A command the server could not store (SQLite failing; in cluster mode,
+// NATS out of reach) is refused with an ack of error code "unavailable";
+// the client sends it again, with the same id, until it is acknowledged.
+// In cluster mode every node numbers a session's events the same, so a
+// client may resume on any node with its token and last seq.
 //
 // # Transports
 //

@@ -70,6 +70,9 @@ type clusterActor struct {
 	// acks remembers recent commands' outcomes, for a command appended
 	// again whose first copy was applied already (two generations).
 	acks, acksOld map[string]ackOutcome
+	// claimedLive is whether this node last claimed the session's quiz
+	// as played live (see syncLiveClaim).
+	claimedLive bool
 	// tickFor is the deadline this node last proposed a tick for.
 	tickFor time.Time
 	// lastWatched is when this node last had a client in the session.
@@ -425,6 +428,7 @@ func (a *actor) onFollowed(ctx context.Context, cmds []cmdlog.Command) {
 		}
 	}
 	a.playing.Store(a.isPlaying())
+	a.syncLiveClaim()
 	if a.sess.State() == session.Ended && !a.endedStored {
 		a.endedStored = true
 		a.hub.recordEnd(ctx, a.id, a.hub.now())

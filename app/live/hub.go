@@ -100,6 +100,9 @@ type Hub struct {
 	// stopping is set by Wait; guarded by mu, like every wg.Add.
 	stopping bool
 
+	// live caches the cluster's quizzes played live (cluster mode).
+	live liveCache
+
 	clientSeq atomic.Uint64
 	polls     *pollRegistry
 	guard     *codeGuard
@@ -176,6 +179,13 @@ func (h *Hub) SignOutInstructor(ctx context.Context) error {
 	} else {
 		err = h.store.SetInstructorSignedOut(ctx, h.auth.RevokeInstructorCookies())
 	}
+	h.closeInstructorScreens()
+	return err
+}
+
+// closeInstructorScreens closes every instructor screen connected here,
+// told why, once the instructor signed out.
+func (h *Hub) closeInstructorScreens() {
 	h.clientsMu.Lock()
 	var screens []*client
 	for c := range h.clients {
@@ -188,7 +198,6 @@ func (h *Hub) SignOutInstructor(ctx context.Context) error {
 		c.sendNow("error", "", 0, protocolErr("forbidden", "the instructor signed out"))
 		c.close("signed out")
 	}
-	return err
 }
 
 // Start restores the instructor's last sign-out and every session that had
@@ -422,6 +431,9 @@ func (h *Hub) SourceLive(source string) bool {
 // PlayingSources is the set of sources (see SourceLive) being played live
 // now, for lists that mark them.
 func (h *Hub) PlayingSources() map[string]bool {
+	if h.cl != nil {
+		return h.clusterPlaying()
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	out := map[string]bool{}

@@ -249,6 +249,13 @@ function onServerError(e) {
     case "kicked":
       onKicked();
       return;
+    case "unavailable":
+      // live.js sends the answer again by itself; say why it waits.
+      if (game.sending) {
+        game.answerError = e.message || "The server cannot save answers right now; it will try again.";
+        render();
+      }
+      return;
     case "no_session":
       game.client.stop();
       game.client = null;
@@ -421,6 +428,7 @@ function send(ans) {
     if (keyOf(game.q) !== key) return;
     game.sending = false;
     game.answered = true;
+    game.answerError = "";
     render();
   }, (err) => {
     if (keyOf(game.q) !== key) return;

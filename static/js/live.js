@@ -141,6 +141,14 @@ export class LiveClient extends EventTarget {
       case "ack": {
         const cmd = this.outbox.get(env.id);
         if (!cmd) return;
+        if (!env.data.ok && env.data.error && env.data.error.code === "unavailable") {
+          // The server could not store it (in cluster mode: NATS is out
+          // of reach). Say so, and send the same command again shortly:
+          // its id makes a copy that did get stored count once.
+          this.emit("error", { ...env.data.error, id: env.id });
+          this.resendLater(env.id);
+          return;
+        }
         this.outbox.delete(env.id);
         if (env.data.ok) cmd.resolve(env.data.result);
         else cmd.reject(env.data.error || { code: "unknown", message: "refused" });
@@ -171,6 +179,13 @@ export class LiveClient extends EventTarget {
       cmd.reject(err);
       return;
     }
+    this.resendLater(id);
+  }
+
+  // resendLater sends a command in the outbox again after a second or two,
+  // spread so that a class does not come back all at once.
+  resendLater(id) {
+    const cmd = this.outbox.get(id);
     clearTimeout(cmd.retry);
     cmd.retry = setTimeout(() => {
       if (this.outbox.has(id) && this.conn && this.conn.ready) this.conn.send({ type: cmd.type, id, data: cmd.data });
