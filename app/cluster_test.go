@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -224,11 +225,11 @@ func TestClusterSurvivesTheStreamLeadersDeath(t *testing.T) {
 }
 
 // TestClusterNodeWithoutNATSRefusesAndRecovers stops every NATS server
-// under a running class: /healthz turns 503 and a student's answer is
-// refused with the error code "unavailable" and a message to show
-// (nothing is acknowledged that could not be stored); when NATS is back,
-// the same node, not restarted, answers 200, acknowledges the answer sent
-// again, and the instructor closes and reveals the question.
+// under a running class: /healthz turns 503 and a student's answer and
+// the instructor's close are refused with the error code "unavailable"
+// and a message to show (nothing is acknowledged that could not be
+// stored); when NATS is back, the same node, not restarted, answers 200
+// and acknowledges both, sent again with the same ids.
 func TestClusterNodeWithoutNATSRefusesAndRecovers(t *testing.T) {
 	clusterTest(t)
 	nc := natstest.Start(t)
@@ -249,12 +250,26 @@ func TestClusterNodeWithoutNATSRefusesAndRecovers(t *testing.T) {
 	if _, err := late.waitEvent("question "+q, eventFor("question_opened", q)); err != nil {
 		t.Fatal(err)
 	}
-	a, err := late.command("answer", answerID(late, q), map[string]any{"question_id": q, "round": 1, "choices": []string{choiceOf(1)}})
-	if err != nil {
-		t.Fatal(err)
+	// A student's answer and the instructor's close, at once: both are
+	// refused, whatever the node tries before it gives up.
+	var refusals sync.WaitGroup
+	refused := func(p *livePeer, typ, id string, data any) {
+		refusals.Go(func() {
+			a, err := p.command(typ, id, data)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if a.OK || a.Error == nil || a.Error.Code != "unavailable" || a.Error.Message == "" {
+				t.Errorf("%s's %s while NATS is down: %s; want refused with code unavailable and a message", p.name, typ, a)
+			}
+		})
 	}
-	if a.OK || a.Error == nil || a.Error.Code != "unavailable" || a.Error.Message == "" {
-		t.Errorf("an answer sent while NATS is down: %s; want refused with code unavailable and a message", a)
+	refused(late, "answer", answerID(late, q), map[string]any{"question_id": q, "round": 1, "choices": []string{choiceOf(1)}})
+	refused(c.host, "close", "close-"+q, nil)
+	refusals.Wait()
+	if t.Failed() {
+		t.FailNow()
 	}
 
 	nc.Restart(0, 1, 2)
