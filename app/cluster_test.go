@@ -110,13 +110,7 @@ func TestClusterPlaysAWholeQuiz(t *testing.T) {
 	c := newClass(t, nodes, 0, 1, seatsAcross(9, 3))
 
 	c.playQuestion(classQuestions[0])
-	for _, p := range append([]*livePeer{c.projector}, c.students[:4]...) {
-		p.close()
-		if err := p.connect((p.node + 1) % len(nodes)); err != nil {
-			t.Fatalf("%s moving to another node: %v", p.name, err)
-		}
-	}
-	c.playQuestion(classQuestions[1])
+	c.playQuestionWhileAway(classQuestions[1], append([]*livePeer{c.projector}, c.students[:4]...), func(p *livePeer) int { return (p.node + 1) % len(nodes) })
 	c.playQuestion(classQuestions[2])
 	c.end()
 
