@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"netstudy/app/jslog"
+	"netstudy/app/live"
 	"netstudy/app/natstest"
 )
 
@@ -118,6 +120,45 @@ func TestClusterPlaysAWholeQuiz(t *testing.T) {
 	for _, base := range nodes {
 		c.checkResults(base, classQuestions)
 		c.checkCSV(base)
+	}
+}
+
+// TestClusterDashboardSeesEveryNode checks the instructor's presence list
+// on one node: it shows every student connected, on whichever node, over
+// the transport each uses.
+func TestClusterDashboardSeesEveryNode(t *testing.T) {
+	clusterTest(t)
+	nc := natstest.Start(t)
+	_, nodes := startNodes(t, nc, 2)
+	c := newClass(t, nodes, 0, 1, seatsAcross(4, 2))
+	want := map[string]string{} // nickname: transport
+	for _, p := range c.students {
+		want[p.name] = p.transport()
+	}
+	var last string
+	// The list is sent about once a second while it changes; 15 s is a
+	// bound for a loaded machine, not a measure.
+	_, err := c.host.waitMessage("every student in the presence list", 15*time.Second, func(e live.Envelope) bool {
+		if e.Type != "presence" {
+			return false
+		}
+		last = string(e.Data)
+		var pr struct {
+			Participants []live.Presence `json:"participants"`
+		}
+		if json.Unmarshal(e.Data, &pr) != nil {
+			return false
+		}
+		seen := 0
+		for _, p := range pr.Participants {
+			if p.Connected && want[p.Nickname] == p.Transport {
+				seen++
+			}
+		}
+		return seen == len(want)
+	})
+	if err != nil {
+		t.Fatalf("%v; students and transports %v; the last presence list: %s", err, want, last)
 	}
 }
 

@@ -309,6 +309,28 @@ func (p *livePeer) waitEvent(what string, match func(live.Envelope) bool) (live.
 	}
 }
 
+// waitMessage reads (and reconnects) until a message that matches
+// arrives, at most for within, for messages sent again and again, such as
+// presence, that are not numbered events.
+func (p *livePeer) waitMessage(what string, within time.Duration, match func(live.Envelope) bool) (live.Envelope, error) {
+	deadline := time.Now().Add(within)
+	for {
+		if time.Now().After(deadline) {
+			return live.Envelope{}, fmt.Errorf("%s: no %s", p.name, what)
+		}
+		env, err := p.next()
+		switch {
+		case errors.Is(err, errQuiet):
+		case err != nil:
+			if err := p.reconnect(err); err != nil {
+				return live.Envelope{}, fmt.Errorf("waiting for %s: %w", what, err)
+			}
+		case match(env):
+			return env, nil
+		}
+	}
+}
+
 // close closes the peer's connection.
 func (p *livePeer) close() {
 	if p.wire != nil {
