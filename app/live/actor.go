@@ -221,6 +221,7 @@ func (a *actor) run(ctx context.Context) {
 	defer a.disconnectAll()
 	var followed <-chan cmdlog.Command
 	var appended <-chan appendOutcome
+	var heard <-chan []byte
 	if a.cl != nil {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithCancel(ctx)
@@ -228,7 +229,8 @@ func (a *actor) run(ctx context.Context) {
 		defer cancel()
 		a.cl.ctx = ctx
 		a.startFollowing(ctx)
-		followed, appended = a.cl.followed, a.cl.appended
+		defer a.startPresence()()
+		followed, appended, heard = a.cl.followed, a.cl.appended, a.cl.presenceIn
 	}
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
@@ -307,14 +309,20 @@ func (a *actor) run(ctx context.Context) {
 			a.armTimer(timer)
 		case out := <-appended:
 			a.onAppended(ctx, out)
+		case data := <-heard:
+			a.heardPresence(data, time.Now())
 		case <-volatile.C:
 			a.settle(ctx) // who answered is told once the answers are stored
 			a.flushVolatile()
 		case <-presence.C:
 			a.settle(ctx)
 			a.endIfIdle(ctx)
-			if a.cl != nil && retire == nil && a.unwatched(a.hub.now()) {
-				retire = time.After(0) // followed again by the next hello
+			if a.cl != nil {
+				a.publishPresence(time.Now())
+				a.forgetStalePresence(time.Now())
+				if retire == nil && a.unwatched(a.hub.now()) {
+					retire = time.After(0) // followed again by the next hello
+				}
 			}
 			// A large class's presence list is big: send it less often.
 			if (a.presenceDirty || a.rttChanged.Load()) && time.Since(a.presenceSent) >= presenceEvery*time.Duration(1+len(a.students)/500) {
@@ -996,15 +1004,15 @@ func (a *actor) sendPresence() {
 		if p.Kicked {
 			continue
 		}
-		pr := Presence{ParticipantID: p.ID, Nickname: p.Nickname}
+		pr := Presence{ParticipantID: p.ID}
 		if cs := a.byParticipant[p.ID]; len(cs) > 0 {
-			c := cs[len(cs)-1]
-			pr.Connected, pr.Transport, pr.Remote = true, c.transport, c.remoteAddr
-			if us := c.rttMicros.Load(); us > 0 {
-				ms := float64(us/100) / 10 // a tenth of a millisecond is precise enough
-				pr.RTTMillis = &ms
+			pr = connectedPresence(p.ID, cs[len(cs)-1])
+		} else if a.cl != nil {
+			if r, ok := a.remoteConnection(p.ID); ok {
+				pr = r // connected to another node
 			}
 		}
+		pr.Nickname = p.Nickname
 		out = append(out, pr)
 	}
 	msg := newOutMsg("presence", "", 0, map[string]any{"participants": out})

@@ -24,6 +24,10 @@ type ClusterLog interface {
 	cmdlog.Facts
 	// Healthy reports whether NATS answers; /healthz reports it.
 	Healthy(ctx context.Context) error
+	// PublishPresence and SubscribePresence carry each node's presence
+	// in a session to the others (see presence.go).
+	PublishPresence(sessionID string, data []byte) error
+	SubscribePresence(sessionID string, fn func([]byte)) (stop func(), err error)
 }
 
 // factsWithin bounds a read or write of the cluster's facts made for a

@@ -299,3 +299,94 @@ func TestClusterDeadlineOnce(t *testing.T) {
 		t.Errorf("the log holds %v, want one tick after the question", kinds)
 	}
 }
+
+// TestClusterPresence shows the instructor, on one node, a student
+// connected to another: connected, with its transport and round-trip
+// time, as the other node measured them.
+func TestClusterPresence(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := a.create(t)
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	bob := b.dial(t, false)
+	bob.hello(info.Code, RoleStudent, "")
+	bobID := bob.join("bob")
+	// Bob's phone answers node b's pings while the host waits.
+	done := make(chan struct{})
+	defer func() { bob.conn.Close(); <-done }()
+	go func() {
+		defer close(done)
+		for {
+			if _, err := bob.next(); err != nil {
+				return
+			}
+		}
+	}()
+	giveUp := time.Now().Add(clusterWait)
+	for {
+		if time.Now().After(giveUp) {
+			t.Fatal("the dashboard never listed bob as connected to the other node")
+		}
+		env := host.expect("presence", "")
+		var p struct {
+			Participants []Presence `json:"participants"`
+		}
+		if err := json.Unmarshal(env.Data, &p); err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Participants) == 1 {
+			got := p.Participants[0]
+			if got.ParticipantID == bobID.ParticipantID && got.Connected && got.Transport == TransportWebSocket && got.RTTMillis != nil {
+				if got.Nickname != "bob" {
+					t.Errorf("presence names bob %q", got.Nickname)
+				}
+				return
+			}
+		}
+	}
+}
+
+// TestClusterListEndResults runs the instructor's list on other nodes
+// than the one that created the session: the second node lists it as
+// running and ends it, the creator's dashboard sees the end, and a third
+// node that never followed the session rebuilds its results from the log.
+func TestClusterListEndResults(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	third := startClusterHub(t, c, 2)
+	info := a.create(t)
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	st := a.dial(t, false)
+	st.hello(info.Code, RoleStudent, "")
+	st.join("ada")
+
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	running, err := b.hub.Running(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(running) != 1 || running[0].ID != info.ID || running[0].Players != 1 {
+		t.Fatalf("running on the other node = %+v, want %s with 1 player", running, info.ID)
+	}
+	if err := b.hub.End(ctx, info.ID); err != nil {
+		t.Fatalf("end from the other node: %v", err)
+	}
+	st.expect(session.TypeEnded, "")
+	host.expect(session.TypeEnded, "")
+
+	r, err := third.hub.Results(ctx, info.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Info.State != string(session.Ended) || len(r.Results.Participants) != 1 || r.Results.Participants[0].Nickname != "ada" {
+		t.Errorf("results on a third node: %+v, want ended with ada", r)
+	}
+	if running, err := third.hub.Running(ctx); err != nil || len(running) != 0 {
+		t.Errorf("running after the end = %+v, %v; want none", running, err)
+	}
+}

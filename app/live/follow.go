@@ -77,6 +77,13 @@ type clusterActor struct {
 	tickFor time.Time
 	// lastWatched is when this node last had a client in the session.
 	lastWatched time.Time
+	// presenceIn carries the other nodes' presence from the subscription;
+	// remote is what each said last; presenceSent and presenceAt are what
+	// this node last published, and when (see presence.go).
+	presenceIn   chan []byte
+	remote       map[string]remotePresence
+	presenceSent []byte
+	presenceAt   time.Time
 	// ctx is the actor's run, which the follower and the appends stop
 	// with; wg counts them.
 	ctx context.Context
@@ -108,6 +115,8 @@ func newClusterActor(log cmdlog.Log, now time.Time) *clusterActor {
 		appended:    make(chan appendOutcome, 1),
 		waiting:     map[string][]waiter{},
 		acks:        map[string]ackOutcome{},
+		presenceIn:  make(chan []byte, presenceInbox),
+		remote:      map[string]remotePresence{},
 		lastWatched: now,
 	}
 }

@@ -75,6 +75,7 @@ type Config struct {
 type Hub struct {
 	store   *store.Store
 	cl      ClusterLog // nil on one server
+	nodeID  string     // tells this node's presence from the others' (cluster mode)
 	auth    *Auth
 	log     *slog.Logger
 	now     func() time.Time
@@ -129,7 +130,7 @@ func NewHub(cfg Config) *Hub {
 		reg = prometheus.NewRegistry()
 	}
 	h := &Hub{
-		store: cfg.Store, cl: cfg.Cluster, auth: cfg.Auth, log: cfg.Log, now: now,
+		store: cfg.Store, cl: cfg.Cluster, nodeID: randomHex(8), auth: cfg.Auth, log: cfg.Log, now: now,
 		metrics:     newMetrics(reg),
 		origins:     map[string]bool{},
 		endedLinger: cfg.EndedLinger,
