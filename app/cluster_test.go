@@ -99,9 +99,11 @@ func seatsAcross(n, nodes int) []seat {
 
 // TestClusterPlaysAWholeQuiz plays the whole quiz with the dashboard, the
 // projector and the students spread over three nodes, over WebSocket and
-// long polling; between questions some students and the projector move to
-// another node with their token and last seq. Every node agrees on the
-// event seqs and on the results.
+// long polling: the session is made on one node, the instructor signs in
+// on another. The second question is asked while some students and the
+// projector are away; they come back on another node with their token and
+// last seq and get it by replay. Every node numbers the events alike and
+// gives the same results, as JSON and as CSV.
 func TestClusterPlaysAWholeQuiz(t *testing.T) {
 	clusterTest(t)
 	nc := natstest.Start(t)
