@@ -109,6 +109,11 @@ Flags (each can also be set with an environment variable, shown in brackets):
 	if cfg.IdleEnd < minIdleEnd {
 		errs = append(errs, fmt.Errorf("--idle-end must be at least %v, not %v", minIdleEnd, cfg.IdleEnd))
 	}
+	if cfg.Nats != "" && cfg.InstructorKey == "" {
+		// A key made in each node's --data folder would differ: a
+		// dashboard signed in on one node would be refused by the next.
+		errs = append(errs, errors.New("--nats needs --instructor-key (or NETSTUDY_INSTRUCTOR_KEY), the same on every node"))
+	}
 	if cfg.NatsReplicas < 1 || cfg.NatsReplicas > 5 {
 		errs = append(errs, fmt.Errorf("--nats-replicas must be 1 to 5, not %d", cfg.NatsReplicas))
 	}

@@ -31,6 +31,12 @@
 // Claims (the secret, codes, live quizzes, sessions) use the bucket's
 // Create, which only one writer can win; updates use compare-and-set on the
 // key's revision.
+//
+// # Presence
+//
+// Who is connected to which node is not kept: each node publishes its own
+// list for a session on the core NATS subject netstudy.presence.<id>, and
+// the others merge it (see presence.go and app/live).
 package jslog
 
 import (

@@ -308,7 +308,7 @@ func (a *actor) run(ctx context.Context) {
 			a.onFollowed(ctx, batch)
 			a.armTimer(timer)
 		case out := <-appended:
-			a.onAppended(ctx, out)
+			a.onAppended(out)
 		case data := <-heard:
 			a.heardPresence(data, time.Now())
 		case <-volatile.C:
@@ -361,7 +361,7 @@ type pending struct {
 // server, appended to the log in cluster mode.
 func (a *actor) handleAny(ctx context.Context, batch []actorMsg) {
 	if a.cl != nil {
-		a.handleProposals(ctx, batch)
+		a.handleProposals(batch)
 		return
 	}
 	a.handle(ctx, batch)
@@ -601,7 +601,7 @@ func (a *actor) stored(ctx context.Context, b *storingBatch, err error) bool {
 func refuseUnsaved(pend []pending) {
 	for _, p := range pend {
 		if p.c != nil {
-			p.c.sendNow("ack", p.id, 0, ackData{Error: protocolErr("unavailable", "the server could not save that; try again")})
+			p.c.sendNow("ack", p.id, 0, ackData{Error: errUnavailable})
 		}
 	}
 }
@@ -632,7 +632,7 @@ func publicError(err error) *ProtocolError {
 // command so that a replay closes it at the same moment.
 func (a *actor) tick(ctx context.Context) {
 	if a.cl != nil {
-		a.proposeTick(ctx)
+		a.proposeTick()
 		return
 	}
 	now := a.hub.now()
@@ -662,7 +662,7 @@ func (a *actor) endIfIdle(ctx context.Context) {
 	}
 	if a.cl != nil {
 		// Every node watching may propose it: one id, one end.
-		a.proposeOwn(ctx, "idle-end."+strconv.FormatInt(a.lastActive.UnixMicro(), 10), "end", now, nil)
+		a.proposeOwn("idle-end."+strconv.FormatInt(a.lastActive.UnixMicro(), 10), "end", now, nil)
 		return
 	}
 	res, err := apply(a.sess, "end", nil, now)

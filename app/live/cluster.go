@@ -30,6 +30,11 @@ type ClusterLog interface {
 	SubscribePresence(sessionID string, fn func([]byte)) (stop func(), err error)
 }
 
+// errClusterUnreachable wraps a failure to read a session from NATS:
+// not a wrong code, and not worth a "no such session" that would send a
+// phone back to the join form.
+var errClusterUnreachable = errors.New("the class's sessions are out of reach")
+
 // factsWithin bounds a read or write of the cluster's facts made for a
 // request or by an actor.
 const factsWithin = 10 * time.Second
@@ -143,19 +148,22 @@ func (h *Hub) clusterActorByID(ctx context.Context, id string) (*actor, error) {
 func (h *Hub) loadAndStart(ctx context.Context, id string) (*actor, error) {
 	lctx, cancel := context.WithTimeout(ctx, factsWithin)
 	defer cancel()
+	if !validToken(id) {
+		return nil, ErrNoSession
+	}
 	s, err := h.cl.Session(lctx, id)
 	if errors.Is(err, cmdlog.ErrNotFound) {
 		return nil, ErrNoSession
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", errClusterUnreachable, err)
 	}
 	if !s.EndedAt.IsZero() && h.now().Sub(s.EndedAt) > h.endedLinger {
 		return nil, ErrNoSession
 	}
 	a, err := h.loadCluster(lctx, s)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: %w", errClusterUnreachable, err)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -187,9 +195,6 @@ func (h *Hub) loadCluster(ctx context.Context, s cmdlog.Session) (*actor, error)
 	a.rebuild(recs)
 	if n := len(cmds); n > 0 {
 		a.cl.seq = cmds[n-1].Seq
-		for _, c := range cmds {
-			a.remember(c.ID, ackOutcome{})
-		}
 	}
 	return a, nil
 }
@@ -199,29 +204,52 @@ func (h *Hub) clusterActorByCode(ctx context.Context, code string) (*actor, erro
 	if a, ok := h.actorByCode(code); ok {
 		return a, nil
 	}
+	if !validToken(code) {
+		return nil, ErrNoSession
+	}
 	lctx, cancel := context.WithTimeout(ctx, factsWithin)
 	id, err := h.cl.CodeSession(lctx, code)
 	cancel()
-	if err != nil {
+	if errors.Is(err, cmdlog.ErrNotFound) {
 		return nil, ErrNoSession
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errClusterUnreachable, err)
 	}
 	return h.clusterActorByID(ctx, id)
 }
 
+// validToken reports whether s may be a session id or join code at all
+// (what the cluster's keys allow), before NATS is asked about it.
+func validToken(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // findByCode returns the running session with a join code: on this node,
-// or in cluster mode on any.
-func (h *Hub) findByCode(code string) (*actor, bool) {
+// or in cluster mode on any. The error is ErrNoSession, or in cluster mode
+// errClusterUnreachable when NATS could not say.
+func (h *Hub) findByCode(code string) (*actor, error) {
 	if h.cl == nil {
-		return h.actorByCode(code)
+		if a, ok := h.actorByCode(code); ok {
+			return a, nil
+		}
+		return nil, ErrNoSession
 	}
 	h.mu.Lock()
 	ctx := h.ctx
 	h.mu.Unlock()
 	if ctx == nil {
-		return nil, false
+		return nil, ErrNoSession
 	}
-	a, err := h.clusterActorByCode(ctx, code)
-	return a, err == nil
+	return h.clusterActorByCode(ctx, code)
 }
 
 // recordEnd records that a session ended, as every node applying its end
@@ -271,7 +299,7 @@ func (h *Hub) endCluster(ctx context.Context, id string) error {
 			return
 		}
 		h.log.Info("session ended from the list", "session", a.id)
-		a.proposeOwn(a.cl.ctx, "list-end."+randomHex(8), "end", a.hub.now(), done)
+		a.proposeOwn("list-end."+randomHex(8), "end", a.hub.now(), done)
 	}); doErr != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -335,12 +363,16 @@ func (h *Hub) clusterPlaying() map[string]bool {
 	if h.live.sources != nil && time.Since(h.live.read) < liveEvery {
 		return maps.Clone(h.live.sources)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), factsWithin)
+	// Briefly: the practice pages wait for it, one at a time.
+	ctx, cancel := context.WithTimeout(context.Background(), liveEvery)
 	defer cancel()
 	claims, err := h.cl.LiveQuizzes(ctx)
 	if err != nil {
+		// The last known, or none, until the next try a second later:
+		// without NATS, practice goes on as it was.
+		h.live.read = time.Now()
 		h.log.Warn("read the quizzes played live", "err", err)
-		return maps.Clone(h.live.sources) // the last known, or none
+		return maps.Clone(h.live.sources)
 	}
 	out := make(map[string]bool, len(claims))
 	for source := range claims {

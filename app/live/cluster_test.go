@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
+	"netstudy/app/cmdlog"
 	"netstudy/app/jslog"
 	"netstudy/app/natstest"
 	"netstudy/app/session"
@@ -357,12 +360,21 @@ func TestClusterListEndResults(t *testing.T) {
 	a := startClusterHub(t, c, 0)
 	b := startClusterHub(t, c, 1)
 	third := startClusterHub(t, c, 2)
-	info := a.create(t)
+	const source = "quiz:tcp-udp"
+	info, err := a.hub.Create(context.Background(), Setup{Title: "Transport", Source: source, Options: session.DefaultOptions(), Questions: testQuestions()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.hub.SourceLive(source) {
+		t.Fatal("a session waiting for its class locks its quiz")
+	}
 	host := a.dial(t, true)
 	host.hello(info.Code, RoleHost, "")
 	st := a.dial(t, false)
 	st.hello(info.Code, RoleStudent, "")
 	st.join("ada")
+	// A student in it: its quiz is out of practice on every node.
+	waitUntil(t, "the quiz locked on a node that does not follow the session", func() bool { return third.hub.SourceLive(source) })
 
 	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
 	defer cancel()
@@ -388,5 +400,128 @@ func TestClusterListEndResults(t *testing.T) {
 	}
 	if running, err := third.hub.Running(ctx); err != nil || len(running) != 0 {
 		t.Errorf("running after the end = %+v, %v; want none", running, err)
+	}
+	waitUntil(t, "the quiz free again once the session ended", func() bool { return !third.hub.SourceLive(source) })
+}
+
+// openPoll opens a long-polling channel on a node.
+func openPoll(t *testing.T, base string) *pollClient {
+	t.Helper()
+	hc := &http.Client{Timeout: clusterWait}
+	res, err := hc.Post(base+"/live/poll", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var open struct{ CID string }
+	if err := json.NewDecoder(res.Body).Decode(&open); err != nil || open.CID == "" {
+		t.Fatalf("open a poll channel: %v", err)
+	}
+	return &pollClient{t: t, http: hc, base: base, cid: open.CID}
+}
+
+// TestClusterLongPollingMovesNodes plays over long polling with no sticky
+// load balancer: a student's channel on one node is gone when its next
+// request reaches the other, and the channel it opens there resumes from
+// its last seq, missing nothing, with the seqs the instructor saw.
+func TestClusterLongPollingMovesNodes(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := a.create(t)
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+
+	polly := openPoll(t, b.srv.URL)
+	polly.send(fmt.Sprintf(`[{"type":"hello","data":{"protocol":1,"session":%q,"role":"student"}},{"type":"join","id":"pj1","data":{"nickname":"polly"}}]`, info.Code))
+	polly.until("snapshot")
+	var joined joinResult
+	for _, e := range polly.envs {
+		if e.Type == "ack" && e.ID == "pj1" {
+			var d struct {
+				Result joinResult `json:"result"`
+			}
+			if err := json.Unmarshal(e.Data, &d); err != nil {
+				t.Fatal(err)
+			}
+			joined = d.Result
+		}
+	}
+	if joined.Token == "" {
+		t.Fatalf("no join result over polling: %v", polly.types)
+	}
+	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
+		t.Fatalf("ask_next refused: %+v", ack.Error)
+	}
+	polly.until(session.TypeQuestionOpened)
+	polly.send(`{"type":"answer","id":"pa1","data":{"question_id":"q1","round":1,"choices":["a"]}}`)
+	polly.until("ack")
+
+	// The question closes and is revealed while polly's next request is
+	// on its way to the other node.
+	if ack := host.ack(host.command("close", nil)); !ack.OK {
+		t.Fatalf("close refused: %+v", ack.Error)
+	}
+	if ack := host.ack(host.command("reveal", nil)); !ack.OK {
+		t.Fatalf("reveal refused: %+v", ack.Error)
+	}
+	host.expect(session.TypeRevealed, "")
+	moved := openPoll(t, a.srv.URL)
+	moved.lastSeq = polly.lastSeq
+	moved.send(fmt.Sprintf(`{"type":"hello","data":{"protocol":1,"session":%q,"role":"student","token":%q,"last_seq":%d}}`, info.Code, joined.Token, polly.lastSeq))
+	moved.until(session.TypeResult)
+	moved.until(session.TypeRevealed)
+	shared := []string{session.TypeQuestionClosed, session.TypeRevealed}
+	got := seqsOf(moved.envs, shared...)
+	want := seqsOf(host.seen, shared...)
+	if len(got) != 2 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("polly on the other node got %v; the instructor saw %v", got, want)
+	}
+	for _, e := range moved.envs {
+		if e.Type == "welcome" && !strings.Contains(string(e.Data), `"resume":"replay"`) {
+			t.Errorf("welcome on the other node: %s, want a replay", e.Data)
+		}
+	}
+}
+
+// TestClusterClockSkew applies a log whose answer was stamped by a node
+// whose clock is behind the one that opened the question (each node
+// stamps what it appends with its own clock): every node counts it as
+// instant, none as faster than possible, and all agree.
+func TestClusterClockSkew(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := a.create(t)
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	opened := time.Now().Truncate(time.Microsecond)
+	log := []cmdlog.Command{
+		{ID: "j.x.j1", Kind: "join", At: opened.Add(-time.Second), Payload: []byte(`{"nickname":"ada","command_id":"j1"}`)},
+		{ID: "h.ask", Kind: "ask_next", At: opened, Payload: []byte(`{}`)},
+		// Stamped 5 ms before the question opened, by a node behind.
+		{ID: "p.p1.a1", Kind: "answer", At: opened.Add(-5 * time.Millisecond),
+			Payload: []byte(`{"participant_id":"p1","command_id":"a1","question_id":"q1","round":1,"answer":{"choices":["a"]}}`)},
+	}
+	if _, err := a.hub.cl.Append(ctx, info.ID, log, cmdlog.Fence{}); err != nil {
+		t.Fatal(err)
+	}
+	// Node a runs the session: it applies the log as its follower
+	// delivers it. Node b rebuilds it from the log when asked.
+	waitUntil(t, "node a to apply the log", func() bool {
+		r, err := a.hub.Results(ctx, info.ID)
+		return err == nil && len(r.Results.Rounds) == 1 && len(r.Results.Rounds[0].Answers) == 1
+	})
+	for name, th := range map[string]*testHub{"a": a, "b": b} {
+		r, err := th.hub.Results(ctx, info.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Results.Rounds) != 1 || len(r.Results.Rounds[0].Answers) != 1 {
+			t.Fatalf("node %s: results %+v, want one answer", name, r.Results.Rounds)
+		}
+		if ms := r.Results.Rounds[0].Answers[0].ElapsedMS; ms != 0 {
+			t.Errorf("node %s: the answer took %d ms, want 0 (not before the question)", name, ms)
+		}
 	}
 }

@@ -103,9 +103,10 @@ type ackOutcome struct {
 }
 
 type appendOutcome struct {
-	cmds []cmdlog.Command
-	seqs []uint64
-	err  error
+	cmds  []cmdlog.Command
+	seqs  []uint64
+	err   error
+	start time.Time
 }
 
 func newClusterActor(log cmdlog.Log, now time.Time) *clusterActor {
@@ -207,12 +208,12 @@ func sleepCtx(ctx context.Context, d time.Duration) bool {
 
 // handleProposals is handle in cluster mode: commands are appended to the
 // log, the rest is done at once.
-func (a *actor) handleProposals(ctx context.Context, batch []actorMsg) {
+func (a *actor) handleProposals(batch []actorMsg) {
 	for _, m := range batch {
 		switch m.kind {
 		case msgCommand:
 			if cmd, ok := a.proposal(m); ok {
-				a.propose(ctx, cmd)
+				a.propose(cmd)
 			}
 		case msgAttach:
 			a.attach(m.c, m.hello)
@@ -223,7 +224,7 @@ func (a *actor) handleProposals(ctx context.Context, batch []actorMsg) {
 			close(m.done)
 		}
 	}
-	a.flushProposals(ctx)
+	a.flushProposals()
 }
 
 // proposal checks a client's command and makes it a log entry; false when
@@ -297,51 +298,54 @@ func logID(c *client, env Envelope, payload []byte) string {
 }
 
 // propose queues a command for the log.
-func (a *actor) propose(ctx context.Context, cmd cmdlog.Command) {
+func (a *actor) propose(cmd cmdlog.Command) {
 	a.cl.queued = append(a.cl.queued, cmd)
 }
 
 // proposeOwn queues a command the server gives itself (a tick, an idle
 // end) under an id derived from what it does, so that several nodes
 // proposing it store it once.
-func (a *actor) proposeOwn(ctx context.Context, id, kind string, at time.Time, done chan error) {
+func (a *actor) proposeOwn(id, kind string, at time.Time, done chan error) {
 	if done != nil {
 		a.cl.waiting[id] = append(a.cl.waiting[id], waiter{done: done})
 	}
-	a.propose(ctx, cmdlog.Command{ID: id, Kind: kind, At: at, Payload: []byte("{}")})
-	a.flushProposals(ctx)
+	a.propose(cmdlog.Command{ID: id, Kind: kind, At: at, Payload: []byte("{}")})
+	a.flushProposals()
 }
 
 // flushProposals appends what is queued unless an append is in flight;
 // then what queued meanwhile goes in one batch when it returns.
-func (a *actor) flushProposals(ctx context.Context) {
+func (a *actor) flushProposals() {
 	cl := a.cl
 	if cl.appending || len(cl.queued) == 0 || cl.ctx == nil {
 		return
 	}
-	ctx = cl.ctx
+	ctx := cl.ctx
 	cmds := cl.queued
 	cl.queued, cl.appending = nil, true
 	cl.wg.Add(1)
 	go func() {
 		defer cl.wg.Done()
+		start := time.Now()
 		actx, cancel := context.WithTimeout(ctx, appendWithin)
 		seqs, err := cl.log.Append(actx, a.id, cmds, cmdlog.Fence{})
 		cancel()
 		select {
-		case cl.appended <- appendOutcome{cmds: cmds, seqs: seqs, err: err}:
+		case cl.appended <- appendOutcome{cmds: cmds, seqs: seqs, err: err, start: start}:
 		case <-ctx.Done():
 		}
 	}()
 }
 
-// errUnavailable refuses a command the log could not store.
-var errUnavailable = protocolErr("unavailable", "the server cannot save answers right now; it will try again")
+// errUnavailable refuses a command that could not be stored (SQLite
+// failing on one server, NATS out of reach in a cluster); live.js sends it
+// again by itself, and the phone shows this meanwhile.
+var errUnavailable = protocolErr("unavailable", "The server cannot save it right now; it is sent again by itself.")
 
 // onAppended finishes an append. A failed one refuses its commands, which
 // their clients send again; a command stored before and applied already
 // (a retry the log recognised) is acknowledged with what it did then.
-func (a *actor) onAppended(ctx context.Context, out appendOutcome) {
+func (a *actor) onAppended(out appendOutcome) {
 	cl := a.cl
 	cl.appending = false
 	if out.err != nil {
@@ -350,6 +354,8 @@ func (a *actor) onAppended(ctx context.Context, out appendOutcome) {
 			a.answerWaiters(cmd.ID, ackOutcome{err: errUnavailable})
 		}
 	} else {
+		// The batch and its time go where one server's commits do.
+		a.hub.metrics.observeCommit(len(out.cmds), time.Since(out.start))
 		for i, cmd := range out.cmds {
 			if out.seqs[i] <= cl.seq {
 				if o, ok := a.recall(cmd.ID); ok {
@@ -360,7 +366,7 @@ func (a *actor) onAppended(ctx context.Context, out appendOutcome) {
 			}
 		}
 	}
-	a.flushProposals(ctx)
+	a.flushProposals()
 }
 
 func (a *actor) recall(id string) (ackOutcome, bool) {
@@ -457,13 +463,13 @@ func (a *actor) bindJoined(c *client, participantID string) {
 // proposeTick proposes closing the open question once its time is up. Its
 // time is the deadline itself, so that every node applies it the same,
 // and its id names the deadline, so the nodes that fire it store it once.
-func (a *actor) proposeTick(ctx context.Context) {
+func (a *actor) proposeTick() {
 	d, ok := a.sess.Deadline()
 	if !ok || a.hub.now().Before(d) {
 		return
 	}
 	a.cl.tickFor = d
-	a.proposeOwn(ctx, "tick."+strconv.FormatInt(d.UnixMicro(), 10), "tick", d, nil)
+	a.proposeOwn("tick."+strconv.FormatInt(d.UnixMicro(), 10), "tick", d, nil)
 }
 
 // watched notes whether this node has a client in the session, and says

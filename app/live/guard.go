@@ -93,7 +93,11 @@ func (g *codeGuard) lookup(ip string, found bool, now time.Time) error {
 // LookupFrom is Lookup for a client at an address: wrong codes count
 // against the address (see codeGuard).
 func (h *Hub) LookupFrom(ip, code string) (*actor, error) {
-	a, ok := h.findByCode(code)
+	a, err := h.findByCode(code)
+	if err != nil && !errors.Is(err, ErrNoSession) {
+		return nil, err // not a wrong code: the cluster could not say
+	}
+	ok := err == nil
 	if err := h.guard.lookup(ip, ok, time.Now()); err != nil {
 		return nil, err
 	}
@@ -108,7 +112,11 @@ func (h *Hub) LookupFrom(ip, code string) (*actor, error) {
 // session) skips the guard: it is not guessing, and a class's reconnects
 // must not be refused because someone on the same network mistyped.
 func (h *Hub) lookupHello(c *client, hi hello) (*actor, error) {
-	if a, ok := h.findByCode(hi.Session); ok {
+	a, err := h.findByCode(hi.Session)
+	if err != nil && !errors.Is(err, ErrNoSession) {
+		return nil, err
+	}
+	if err == nil {
 		if c.instructor && hi.Role != RoleStudent && hi.Role != "" {
 			return a, nil
 		}

@@ -667,6 +667,13 @@ func (h *Hub) receive(c *client, env Envelope) error {
 		if errors.Is(err, ErrTooManyAttempts) {
 			return protocolErr("too_many_attempts", "%v", err)
 		}
+		if errors.Is(err, errClusterUnreachable) {
+			// Not "no such session": the client comes back on a new
+			// connection, after its backoff, and says hello again.
+			c.sendNow("error", "", 0, errUnavailable)
+			c.close("sessions out of reach")
+			return nil
+		}
 		if err != nil {
 			return protocolErr("no_session", "there is no running session with that code")
 		}

@@ -63,6 +63,7 @@ type pollClient struct {
 	received int
 	lastSeq  uint64
 	types    []string
+	envs     []Envelope // every envelope applied, in order
 }
 
 func (p *pollClient) send(body string) {
@@ -101,6 +102,7 @@ func (p *pollClient) poll() error {
 			p.lastSeq = e.Seq
 		}
 		p.types = append(p.types, e.Type)
+		p.envs = append(p.envs, e)
 	}
 	return nil
 }

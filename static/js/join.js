@@ -252,7 +252,7 @@ function onServerError(e) {
     case "unavailable":
       // live.js sends the answer again by itself; say why it waits.
       if (game.sending) {
-        game.answerError = e.message || "The server cannot save answers right now; it will try again.";
+        game.answerError = e.message || "The server cannot save it right now; it is sent again by itself.";
         render();
       }
       return;
@@ -625,7 +625,8 @@ function renderStatus() {
   let cls = "";
   if (game.sending) {
     text = "Sending…";
-    if (game.client && game.client.state !== "open") text += " It will go as soon as the connection is back.";
+    if (game.answerError) text += ` ${game.answerError}`; // the server could not store it yet
+    else if (game.client && game.client.state !== "open") text += " It will go as soon as the connection is back.";
     cls = "sending";
   } else if (game.answered) {
     text = "✓ Answer received";
