@@ -42,6 +42,7 @@ type livePeer struct {
 	resumes []string        // how each welcome after the first resumed ("replay" or "snapshot")
 	wire    peerWire
 	pending []live.Envelope // received, not yet looked at
+	recent  []string        // the last few messages received, for a failing test's message
 }
 
 // Bounds on waiting, so that a broken server fails the test rather than
@@ -176,6 +177,12 @@ func (p *livePeer) next() (live.Envelope, error) {
 	}
 	env := p.pending[0]
 	p.pending = p.pending[1:]
+	if env.Type != "ping" {
+		p.recent = append(p.recent, fmt.Sprintf("%s seq=%d id=%q %.120s", env.Type, env.Seq, env.ID, env.Data))
+		if len(p.recent) > 6 {
+			p.recent = p.recent[1:]
+		}
+	}
 	if env.Type == "ping" {
 		_ = p.wire.write(envelope("pong", "", env.Data))
 	}
@@ -214,7 +221,7 @@ func (p *livePeer) command(typ, id string, data any) (ackData, error) {
 	sent := false
 	for {
 		if time.Now().After(deadline) {
-			return ackData{}, fmt.Errorf("%s: no acknowledgement of %s %q", p.name, typ, id)
+			return ackData{}, fmt.Errorf("%s (%s, node %d): no acknowledgement of %s %q; the last messages received: %q", p.name, p.transport(), p.node, typ, id, p.recent)
 		}
 		if !sent {
 			if err := p.wire.write(env); err != nil {
@@ -299,7 +306,7 @@ func (p *livePeer) waitEvent(what string, match func(live.Envelope) bool) (live.
 			}
 		}
 		if time.Now().After(deadline) {
-			return live.Envelope{}, fmt.Errorf("%s: no %s (last seq %d)", p.name, what, p.lastSeq)
+			return live.Envelope{}, fmt.Errorf("%s (%s, node %d): no %s (last seq %d); the last messages received: %q", p.name, p.transport(), p.node, what, p.lastSeq, p.recent)
 		}
 		if _, err := p.next(); err != nil && !errors.Is(err, errQuiet) {
 			if err := p.reconnect(err); err != nil {
