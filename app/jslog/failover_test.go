@@ -145,7 +145,8 @@ func killLeaderMidBurst(t *testing.T, ctx context.Context, c *natstest.Cluster, 
 }
 
 // unreachableThenBack stops every NATS server: an append fails by its
-// deadline instead of hanging or being buffered, and the same client
+// deadline, or once the connection has been down a few seconds, instead
+// of hanging or being buffered, and the same client
 // appends again once the servers are back.
 func unreachableThenBack(t *testing.T, ctx context.Context, c *natstest.Cluster, node *jslog.Log) {
 	for i := range natstest.Size {
@@ -156,6 +157,14 @@ func unreachableThenBack(t *testing.T, ctx context.Context, c *natstest.Cluster,
 	cancel()
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("append without nats: %v, want the context deadline", err)
+	}
+	// With a longer deadline, it does not wait for it: with no server to
+	// talk to, a client hears so in seconds.
+	actx, cancel = context.WithTimeout(ctx, wait)
+	_, err = node.Append(actx, "s-down", []cmdlog.Command{cmd("lost-too")}, cmdlog.Fence{})
+	cancel()
+	if !errors.Is(err, jslog.ErrNoConnection) {
+		t.Fatalf("append without nats: %v, want jslog.ErrNoConnection before the deadline", err)
 	}
 	hctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
 	err = node.Healthy(hctx)

@@ -324,6 +324,9 @@ func (h *Hub) clusterSessions(ctx context.Context) ([]cmdlog.Session, error) {
 
 // clusterReport rebuilds a session's results from its log, on any node.
 func (h *Hub) clusterReport(ctx context.Context, id string) (Report, error) {
+	if !validToken(id) {
+		return Report{}, ErrNoSession
+	}
 	lctx, cancel := context.WithTimeout(ctx, factsWithin)
 	defer cancel()
 	s, err := h.cl.Session(lctx, id)

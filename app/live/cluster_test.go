@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -398,6 +399,11 @@ func TestClusterListEndResults(t *testing.T) {
 	if r.Info.State != string(session.Ended) || len(r.Results.Participants) != 1 || r.Results.Participants[0].Nickname != "ada" {
 		t.Errorf("results on a third node: %+v, want ended with ada", r)
 	}
+	for _, id := range []string{"no-such-session", "../etc", "a.b", ""} {
+		if _, err := third.hub.Results(ctx, id); !errors.Is(err, ErrNoSession) {
+			t.Errorf("results of %q: %v, want ErrNoSession", id, err)
+		}
+	}
 	if running, err := third.hub.Running(ctx); err != nil || len(running) != 0 {
 		t.Errorf("running after the end = %+v, %v; want none", running, err)
 	}
@@ -522,6 +528,122 @@ func TestClusterClockSkew(t *testing.T) {
 		}
 		if ms := r.Results.Rounds[0].Answers[0].ElapsedMS; ms != 0 {
 			t.Errorf("node %s: the answer took %d ms, want 0 (not before the question)", name, ms)
+		}
+	}
+}
+
+// TestClusterSignOutEverywhere signs the instructor out on one node: the
+// dashboard open on another is closed, told why, and the cookie it used
+// is refused there too.
+func TestClusterSignOutEverywhere(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := a.create(t)
+	cookie := b.hub.auth.InstructorCookie()
+	dash := b.dial(t, true)
+	dash.hello(info.Code, RoleHost, "")
+	dash.expect("snapshot", "")
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	if err := a.hub.SignOutInstructor(ctx); err != nil {
+		t.Fatal(err)
+	}
+	env := dash.expect("error", "")
+	if !strings.Contains(string(env.Data), "forbidden") {
+		t.Errorf("the dashboard on the other node heard %s, want forbidden", env.Data)
+	}
+	if b.hub.auth.CheckInstructorCookie(cookie) {
+		t.Error("the other node still takes a cookie issued before the sign-out")
+	}
+}
+
+// TestClusterNodeStopsMidBurst stops a node while its students' answers
+// are on their way: each student resumes on the other node with its token
+// and last seq and sends what it was not acknowledged again, with the same
+// id. Every answer is counted once, acknowledged or not before the stop.
+func TestClusterNodeStopsMidBurst(t *testing.T) {
+	const students = 10
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0)
+	b := startClusterHub(t, c, 1)
+	info := b.create(t)
+	host := b.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	phones := make([]*wsClient, students)
+	tokens := make([]string, students)
+	for i := range phones {
+		phones[i] = a.dial(t, false)
+		phones[i].hello(info.Code, RoleStudent, "")
+		tokens[i] = phones[i].join(fmt.Sprintf("s%02d", i)).Token
+	}
+	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
+		t.Fatalf("ask_next refused: %+v", ack.Error)
+	}
+	answer := clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"a"}}
+	ids := make([]string, students)
+	for i, p := range phones {
+		p.expect(session.TypeQuestionOpened, "")
+		ids[i] = p.command("answer", answer)
+	}
+	// Mid-burst: once the first answer is acknowledged, the rest are
+	// acknowledged, in flight, or stored but not yet acknowledged.
+	if ack := phones[0].ack(ids[0]); !ack.OK {
+		t.Fatalf("first answer refused: %+v", ack.Error)
+	}
+	a.stop()
+	acked := 1
+	for i, p := range phones[1:] {
+		i++
+		for {
+			env, err := p.next()
+			if err != nil {
+				break
+			}
+			if env.Type == "ack" && env.ID == ids[i] && strings.Contains(string(env.Data), `"ok":true`) {
+				acked++
+			}
+		}
+	}
+	t.Logf("%d of %d answers acknowledged before the node stopped", acked, students)
+
+	for i, p := range phones {
+		moved := b.dial(t, false)
+		moved.lastSeq = p.lastSeq
+		moved.hello(info.Code, RoleStudent, tokens[i])
+		moved.send("answer", ids[i], answer)
+		if ack := moved.ack(ids[i]); !ack.OK {
+			t.Fatalf("student %d's answer sent again on the other node: %+v", i, ack.Error)
+		}
+	}
+	if ack := host.ack(host.command("close", nil)); !ack.OK {
+		t.Fatalf("close refused: %+v", ack.Error)
+	}
+	closed := host.expect(session.TypeQuestionClosed, "")
+	var cp struct {
+		Answered int `json:"answered"`
+	}
+	if err := json.Unmarshal(closed.Data, &cp); err != nil || cp.Answered != students {
+		t.Errorf("question closed with %s, want %d answers", closed.Data, students)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	cmds, err := b.hub.cl.Commands(ctx, info.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := map[string]int{}
+	for _, cmd := range cmds {
+		if cmd.Kind == "answer" {
+			stored[cmd.ID]++
+		}
+	}
+	if len(stored) != students {
+		t.Errorf("the log holds answers %v, want one from each of %d students", stored, students)
+	}
+	for id, n := range stored {
+		if n != 1 {
+			t.Errorf("answer %s stored %d times", id, n)
 		}
 	}
 }

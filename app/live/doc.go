@@ -85,7 +85,12 @@
 // NATS out of reach) is refused with an ack of error code "unavailable";
 // the client sends it again, with the same id, until it is acknowledged.
 // In cluster mode every node numbers a session's events the same, so a
-// client may resume on any node with its token and last seq.
+// client may resume on any node with its token and last seq. There a
+// command id is also what the log deduplicates by (with the sender: the
+// participant, or the instructor's screens together): a command that
+// reuses an id of the same sender within two minutes, on any connection,
+// is taken as a retry of the first. live.js numbers its commands after a
+// random id per page load, so its ids never repeat.
 //
 // # Transports
 //

@@ -32,10 +32,13 @@ import (
 // store would have to take over the apply as well. The branches keep the
 // one-server hot path exactly as it was, which must not get slower.
 
-// appendWithin bounds one append: past it the client hears "unavailable"
-// and sends the command again (its id makes that safe). It covers a Raft
-// election (5 to 10 s) with room to spare.
-const appendWithin = 12 * time.Second
+// appendWithin bounds one append while this node is connected to NATS
+// (without a connection it gives up after a few seconds): past it the
+// client hears "unavailable" and sends the command again (its id makes
+// that safe). It covers a stream leader's election (5 to 10 s, longer on
+// a loaded machine) with room to spare, so that clients which do not
+// resend, like the load generator, still see their answers through it.
+const appendWithin = 20 * time.Second
 
 // tickRetry is how long after a deadline a node that proposed the tick and
 // has not seen it applied proposes it again (the same id: stored once).

@@ -265,7 +265,10 @@ class Dashboard {
     this.hideError();
     this.renderControls();
     try {
-      return await this.client.command(type, data);
+      const result = await this.client.command(type, data);
+      // An "unavailable" shown while live.js sent it again is over.
+      this.hideError();
+      return result;
     } catch (err) {
       this.showError((err && err.message) || "The server refused that.");
       throw err;
