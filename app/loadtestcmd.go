@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"netstudy/app/loadtest"
@@ -19,8 +20,10 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 	fs := flag.NewFlagSet("netstudy loadtest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cfg loadtest.Config
-	fs.StringVar(&cfg.URL, "url", "", "server to test (e.g. http://127.0.0.1:8080); without it a server is started on a temporary data folder")
-	fs.StringVar(&cfg.Key, "key", getenv("NETSTUDY_INSTRUCTOR_KEY"), "the server's instructor key, with --url [NETSTUDY_INSTRUCTOR_KEY]")
+	var urls urlList
+	fs.Var(&urls, "url", "server to test (e.g. http://127.0.0.1:8080); repeat it or separate URLs with commas to spread the students over several nodes of a cluster, the instructor on the first; without it a server is started on a temporary data folder")
+	fs.StringVar(&cfg.Key, "instructor-key", getenv("NETSTUDY_INSTRUCTOR_KEY"), "the servers' instructor key, with --url: the generator signs in with it as a browser does [NETSTUDY_INSTRUCTOR_KEY]")
+	fs.StringVar(&cfg.Key, "key", getenv("NETSTUDY_INSTRUCTOR_KEY"), "the same as --instructor-key")
 	fs.IntVar(&cfg.Students, "students", 100, "simulated students")
 	fs.IntVar(&cfg.Questions, "questions", 3, "questions to broadcast")
 	fs.IntVar(&cfg.QuestionBytes, "question-bytes", 300, "approximate size of each question")
@@ -38,8 +41,13 @@ broadcasts the questions, has every student answer each, and prints a table
 and one JSON line (keys: students, questions, connect_ms, latency_ms,
 last_student_ms, ack_ms, answers_per_s, server_bytes_per_student, lost,
 duplicated, unacked, and cpu_us: the CPU time the server and the generator
-spent per join, per delivery and per answer). It fails if any answer was lost,
-duplicated or left unacknowledged.
+spent per join, per delivery and per answer; with several nodes, nodes: how
+many students each carried, and memory and CPU summed over them). It fails if
+any answer was lost, duplicated or left unacknowledged.
+
+The instructor signs in with the key as a browser does (POST /host/signin),
+hosts on the first --url and reads the results there; the students are
+dealt to the --url nodes in turn.
 
 Flags:
 `)
@@ -51,10 +59,14 @@ Flags:
 		}
 		return err
 	}
-	if cfg.URL != "" && cfg.Key == "" {
-		return errors.New("loadtest: --url needs --key (or NETSTUDY_INSTRUCTOR_KEY)")
+	var err error
+	if cfg.URLs, err = loadtest.ParseURLs(urls); err != nil {
+		return fmt.Errorf("loadtest: %w", err)
 	}
-	if cfg.URL == "" {
+	if len(cfg.URLs) > 0 && cfg.Key == "" {
+		return errors.New("loadtest: --url needs --instructor-key (or NETSTUDY_INSTRUCTOR_KEY)")
+	}
+	if len(cfg.URLs) == 0 {
 		exe, err := os.Executable()
 		if err != nil {
 			return fmt.Errorf("loadtest: find own binary: %w", err)
@@ -106,4 +118,13 @@ func printTable(w io.Writer, r loadtest.Result) {
 	fmt.Fprintf(w, "%-34s %10.1f µs (load generator %.1f µs)\n", "server CPU per delivery", r.CPU.ServerPerDelivery, r.CPU.GeneratorPerDelivery)
 	fmt.Fprintf(w, "%-34s %10.1f µs (load generator %.1f µs)\n", "server CPU per answer", r.CPU.ServerPerAnswer, r.CPU.GeneratorPerAnswer)
 	fmt.Fprintf(w, "%-34s %d lost, %d duplicated, %d unacknowledged\n", "answers", r.Lost, r.Duplicated, r.Unacked)
+	for _, n := range r.Nodes {
+		fmt.Fprintf(w, "%-34s %10d students\n", "node "+n.URL, n.Students)
+	}
 }
+
+// urlList is the --url flag: it may be given several times.
+type urlList []string
+
+func (l *urlList) String() string     { return strings.Join(*l, ",") }
+func (l *urlList) Set(v string) error { *l = append(*l, v); return nil }

@@ -27,9 +27,9 @@ import (
 
 // Config says what to measure.
 type Config struct {
-	URL           string        // the server; "" starts one (see Exe)
-	Key           string        // the instructor key
-	Exe           string        // binary to start a server with when URL is ""
+	URLs          []string      // the nodes, see ParseURLs; none starts a server (see Exe)
+	Key           string        // the instructor key, to sign in with as a browser does
+	Exe           string        // binary to start a server with when URLs is empty
 	Students      int           // simulated students
 	Questions     int           // questions broadcast
 	QuestionBytes int           // approximate size of each question's prompt
@@ -70,6 +70,9 @@ type Result struct {
 	Unacked               int     `json:"unacked"`
 	// Where the machine's time went (not part of the issue's contract).
 	CPU CPUUse `json:"cpu_us"`
+	// With several nodes: how many students each carried. Memory and CPU
+	// above are then the sums over the nodes.
+	Nodes []NodeLoad `json:"nodes,omitempty"`
 }
 
 // CPUUse is the CPU time, in microseconds, that the server and this
@@ -112,10 +115,11 @@ func (c *Config) defaults() {
 // run is one load-test run's shared state.
 type run struct {
 	cfg    Config
-	base   string
+	bases  []string // the nodes; students connect to them in turn
+	base   string   // the first node: the instructor's
+	cookie string   // the instructor's, from signing in
 	code   string
 	id     string
-	origin string
 	sentAt []atomic.Int64 // per question: when the host asked it (unix ns)
 	lastAt []atomic.Int64 // per question: when the last student had it
 	got    []atomic.Int64 // per question: students who have it
@@ -130,15 +134,25 @@ type run struct {
 // Run performs one load test.
 func Run(ctx context.Context, cfg Config) (Result, error) {
 	cfg.defaults()
-	if cfg.URL == "" {
+	if len(cfg.URLs) == 0 {
 		srv, err := startServer(ctx, cfg.Exe)
 		if err != nil {
 			return Result{}, err
 		}
 		defer srv.stop()
-		cfg.URL, cfg.Key = srv.url, srv.key
+		cfg.URLs, cfg.Key = []string{srv.url}, srv.key
 	}
-	r := &run{cfg: cfg, base: strings.TrimRight(cfg.URL, "/"), origin: strings.TrimRight(cfg.URL, "/")}
+	r := &run{cfg: cfg, bases: make([]string, len(cfg.URLs))}
+	for i, u := range cfg.URLs {
+		r.bases[i] = strings.TrimRight(u, "/")
+	}
+	r.base = r.bases[0]
+	// Signing in first makes a wrong key the first and clearest error.
+	cookie, err := signIn(ctx, r.base, cfg.Key)
+	if err != nil {
+		return Result{}, err
+	}
+	r.cookie = cookie
 	r.sentAt = make([]atomic.Int64, cfg.Questions)
 	r.lastAt = make([]atomic.Int64, cfg.Questions)
 	r.got = make([]atomic.Int64, cfg.Questions)
@@ -260,6 +274,9 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return res, fmt.Errorf("check stored answers: %w", err)
 	}
 	res.Lost, res.Duplicated = lost, dup+int(r.dups.Load())
+	if len(r.bases) > 1 {
+		res.Nodes = nodeLoads(r.bases, students)
+	}
 	return res, nil
 }
 
@@ -354,9 +371,9 @@ func (r *run) createSession(ctx context.Context) error {
 
 func (r *run) dial(ctx context.Context, instructor bool) (*websocket.Conn, error) {
 	u := "ws" + strings.TrimPrefix(r.base, "http") + "/live"
-	hdr := http.Header{"Origin": {r.origin}}
+	hdr := http.Header{"Origin": {r.base}}
 	if instructor {
-		hdr.Set("Cookie", live.CookieName+"="+live.NewAuth(r.cfg.Key, nil).InstructorCookie())
+		hdr.Set("Cookie", r.cookie)
 	}
 	d := websocket.Dialer{HandshakeTimeout: 30 * time.Second, ReadBufferSize: 1024, WriteBufferSize: 1024}
 	conn, res, err := d.DialContext(ctx, u, hdr)

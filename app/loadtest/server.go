@@ -97,9 +97,23 @@ func (r *run) serverCPU(ctx context.Context) (time.Duration, error) {
 	return time.Duration(s * float64(time.Second)), err
 }
 
-// serverMetric reads one unlabelled metric from the server's /metrics.
+// serverMetric reads one unlabelled metric from every node's /metrics
+// and adds them up: with several nodes, the class's cost is their sum.
 func (r *run) serverMetric(ctx context.Context, name string) (float64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.base+"/metrics", nil)
+	var sum float64
+	for _, base := range r.bases {
+		v, err := nodeMetric(ctx, base, name)
+		if err != nil {
+			return 0, err
+		}
+		sum += v
+	}
+	return sum, nil
+}
+
+// nodeMetric reads one unlabelled metric from one node's /metrics.
+func nodeMetric(ctx context.Context, base, name string) (float64, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/metrics", nil)
 	if err != nil {
 		return 0, err
 	}
@@ -114,7 +128,7 @@ func (r *run) serverMetric(ctx context.Context, name string) (float64, error) {
 			return strconv.ParseFloat(strings.TrimSpace(v), 64)
 		}
 	}
-	return 0, fmt.Errorf("no %s in /metrics", name)
+	return 0, fmt.Errorf("no %s in %s/metrics", name, base)
 }
 
 // checkStored compares what the server stored with what it acknowledged:

@@ -69,14 +69,15 @@ func (r *run) newStudent(i int, conn net.Conn, buffered []byte) *student {
 	}
 }
 
-// dialStudent opens a WebSocket as a phone would, from the server's own
-// origin.
+// dialStudent opens a WebSocket as a phone would, to its node (see
+// nodeOf) and from that node's own origin.
 func (r *run) dialStudent(ctx context.Context, i int) (*student, error) {
+	base := r.bases[nodeOf(i, len(r.bases))]
 	d := ws.Dialer{
 		Timeout: 30 * time.Second,
-		Header:  ws.HandshakeHeaderHTTP(http.Header{"Origin": {r.origin}}),
+		Header:  ws.HandshakeHeaderHTTP(http.Header{"Origin": {base}}),
 	}
-	conn, br, _, err := d.Dial(ctx, "ws"+r.base[len("http"):]+"/live")
+	conn, br, _, err := d.Dial(ctx, "ws"+base[len("http"):]+"/live")
 	if err != nil {
 		return nil, err
 	}
