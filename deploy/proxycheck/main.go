@@ -179,7 +179,7 @@ func poll(base, method, path, body string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		if res.StatusCode == http.StatusGone && others < 5 {
+		if res.StatusCode == http.StatusGone && others < 20 {
 			continue
 		}
 		if res.StatusCode/100 != 2 {
