@@ -24,9 +24,13 @@ import (
 // servers away.
 
 // clusterTest skips the test when this build has no cluster mode (no
-// --nats flag); any other trouble starting a node is a failure. The
-// cluster tests run in parallel with each other: they spend most of their
-// time waiting (on elections, restarts, timeouts), not computing.
+// --nats flag); any other trouble starting a node is a failure.
+//
+// The cluster tests do not run in parallel: the servers of a cluster keep
+// dialling the route port of a server a test killed, and natstest names
+// every cluster alike, so a second cluster that happens to get that port
+// is joined to the first (seen: "Duplicate Server Name", then "no suitable
+// peers for placement").
 func clusterTest(t *testing.T) {
 	t.Helper()
 	if testing.Short() {
@@ -36,7 +40,6 @@ func clusterTest(t *testing.T) {
 	if err != nil && strings.Contains(err.Error(), "flag provided but not defined") {
 		t.Skip("this build has no cluster mode: --nats is not a flag")
 	}
-	t.Parallel()
 }
 
 // startNodes starts n netstudy nodes in cluster mode on the NATS cluster,
