@@ -23,7 +23,7 @@ const clusterWait = 30 * time.Second
 
 // startClusterHub starts a hub in cluster mode on its own connection to
 // one server of the NATS cluster, with the cluster's secret, as run does.
-func startClusterHub(t *testing.T, c *natstest.Cluster, server int) *testHub {
+func startClusterHub(t *testing.T, c *natstest.Cluster, server int, tune ...func(*Config)) *testHub {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
 	defer cancel()
@@ -39,6 +39,9 @@ func startClusterHub(t *testing.T, c *natstest.Cluster, server int) *testHub {
 	return startTestHubWith(t, t.TempDir(), func(cfg *Config) {
 		cfg.Cluster = jl
 		cfg.Auth = NewAuth(testKey, secret)
+		for _, f := range tune {
+			f(cfg)
+		}
 	})
 }
 
@@ -645,5 +648,31 @@ func TestClusterNodeStopsMidBurst(t *testing.T) {
 		if n != 1 {
 			t.Errorf("answer %s stored %d times", id, n)
 		}
+	}
+}
+
+// TestClusterEndedSessionRetires ends a session and lets it retire: its
+// join code is freed in the cluster's facts, and the node goes on creating
+// sessions. Retiring once took the hub's lock twice and hung the node.
+func TestClusterEndedSessionRetires(t *testing.T) {
+	c := natstest.Start(t)
+	a := startClusterHub(t, c, 0, func(cfg *Config) { cfg.EndedLinger = time.Millisecond })
+	info := a.create(t)
+	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
+	defer cancel()
+	if err := a.hub.End(ctx, info.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the ended session retired", func() bool { _, ok := a.hub.actorByID(info.ID); return !ok })
+	waitUntil(t, "its join code freed", func() bool {
+		_, err := a.hub.cl.CodeSession(ctx, info.Code)
+		return errors.Is(err, cmdlog.ErrNotFound)
+	})
+	next, err := a.hub.Create(ctx, Setup{Title: "Next class", Options: session.DefaultOptions(), Questions: testQuestions()})
+	if err != nil {
+		t.Fatalf("a session after one retired: %v", err)
+	}
+	if _, err := a.hub.Info(ctx, next.ID); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -540,7 +540,6 @@ func (h *Hub) retire(a *actor) {
 	if h.byCode[a.code] == a {
 		delete(h.byCode, a.code)
 	}
-	h.releaseCode(a)
 	h.log.Info("session retired", "session", a.id, "code", a.code)
 }
 
