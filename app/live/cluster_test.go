@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"netstudy/app/auth"
 	"netstudy/app/cmdlog"
 	"netstudy/app/jslog"
 	"netstudy/app/natstest"
@@ -38,7 +39,7 @@ func startClusterHub(t *testing.T, c *natstest.Cluster, server int) *testHub {
 	}
 	return startTestHubWith(t, t.TempDir(), func(cfg *Config) {
 		cfg.Cluster = jl
-		cfg.Auth = NewAuth(testKey, secret)
+		cfg.Auth = auth.New(testKey, secret)
 	})
 }
 

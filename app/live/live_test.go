@@ -21,6 +21,7 @@ import (
 	"github.com/gorilla/websocket"
 	dto "github.com/prometheus/client_model/go"
 
+	"netstudy/app/auth"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
 	"netstudy/app/store"
@@ -59,7 +60,7 @@ func startTestHubWith(t testing.TB, dir string, tune func(*Config)) *testHub {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	cfg := Config{Store: st, Auth: NewAuth(testKey, []byte("server-secret")), Log: log}
+	cfg := Config{Store: st, Auth: auth.New(testKey, []byte("server-secret")), Log: log}
 	if tune != nil {
 		tune(&cfg)
 	}
@@ -137,7 +138,7 @@ func (th *testHub) tryDial(instructor bool, origin string) (*wsClient, error) {
 		hdr.Set("Origin", origin)
 	}
 	if instructor {
-		hdr.Set("Cookie", CookieName+"="+th.hub.auth.InstructorCookie())
+		hdr.Set("Cookie", auth.CookieName+"="+th.hub.auth.InstructorCookie())
 	}
 	conn, res, err := websocket.DefaultDialer.Dial(u, hdr)
 	if res != nil && res.Body != nil {

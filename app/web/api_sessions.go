@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"netstudy/app/auth"
 	"netstudy/app/live"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
@@ -21,7 +22,7 @@ func (s *Server) apiInstructor(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.bearerKey(c) {
 			return next(c)
 		}
-		if ck, err := c.Cookie(live.CookieName); err == nil && s.auth.CheckInstructorCookie(ck.Value) {
+		if ck, err := c.Cookie(auth.CookieName); err == nil && s.auth.CheckInstructorCookie(ck.Value) {
 			return next(c)
 		}
 		return echo.NewHTTPError(http.StatusForbidden, "Only the instructor can do that.")

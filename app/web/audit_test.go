@@ -21,6 +21,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"netstudy/app/auth"
 	"netstudy/app/layers"
 	"netstudy/app/live"
 )
@@ -77,8 +78,8 @@ func auditShort(s string) string {
 }
 
 // auditCookie is the Cookie header of a signed-in instructor.
-func auditCookie(a *live.Auth) string {
-	return live.CookieName + "=" + a.InstructorCookie()
+func auditCookie(a *auth.Credentials) string {
+	return auth.CookieName + "=" + a.InstructorCookie()
 }
 
 // HEAD is the method uptime monitors, link checkers and `curl -I` use;
@@ -723,9 +724,9 @@ func TestAuditInstructorOnlySurface(t *testing.T) {
 	host.do("ask_next", nil)
 	forged := []string{
 		"",
-		live.CookieName + "=forged",
-		live.CookieName + "=" + testInstructorKey,
-		live.CookieName + "=" + e.auth.InstructorCookie() + "x",
+		auth.CookieName + "=forged",
+		auth.CookieName + "=" + testInstructorKey,
+		auth.CookieName + "=" + e.auth.InstructorCookie() + "x",
 		"other=" + e.auth.InstructorCookie(),
 	}
 	pages := []string{"/host", "/host/sessions/" + info.ID, "/host/sessions/" + info.ID + "/present", "/host/sessions/" + info.ID + "/results"}
@@ -1005,7 +1006,7 @@ func TestAuditSignOutEverywhereOnlyByTheInstructor(t *testing.T) {
 	if res := signOut(""); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-out without a cookie = %d, want 303", res.StatusCode)
 	}
-	if res := signOut(live.CookieName + "=1." + strings.Repeat("A", 43)); res.StatusCode != http.StatusSeeOther {
+	if res := signOut(auth.CookieName + "=1." + strings.Repeat("A", 43)); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-out with a forged cookie = %d, want 303", res.StatusCode)
 	}
 	if !works(teacher) || !works(copied) {

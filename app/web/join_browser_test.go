@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"netstudy/app/auth"
 	"netstudy/app/browsertest"
 	"netstudy/app/live"
 	"netstudy/app/quiz"
@@ -267,7 +268,7 @@ func TestStudentBrowserHostileNickname(t *testing.T) {
 	r := b.NewPage(t)
 	p.Run(t) // the student's page is still clean
 	r.Run(t,
-		network.SetCookie(live.CookieName, e.auth.InstructorCookie()).WithURL(e.ts.URL),
+		network.SetCookie(auth.CookieName, e.auth.InstructorCookie()).WithURL(e.ts.URL),
 		chromedp.Navigate(e.ts.URL+"/host/sessions/"+info.ID+"/results"),
 		browsertest.WaitJS(`document.querySelector(".chart svg") !== null`),
 	)

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"netstudy/app/auth"
 	"netstudy/app/live"
 	"netstudy/content"
 )
@@ -33,7 +34,7 @@ func TestPagesHTMLChecks(t *testing.T) {
 	for _, p := range studyPages(srv) {
 		paths = append(paths, p.path)
 	}
-	cookie := live.CookieName + "=" + srv.auth.InstructorCookie()
+	cookie := auth.CookieName + "=" + srv.auth.InstructorCookie()
 	pages := t.TempDir()
 	for i, path := range paths {
 		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
