@@ -42,7 +42,7 @@ func BenchmarkEncodeQuestionEvent(b *testing.B) {
 // actor's share of a broadcast (the writers' syscalls are not included).
 func BenchmarkFanout10k(b *testing.B) {
 	h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: auth.New("k", []byte("s"))})
-	a := newActor(h, "s", "123456", Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
+	a := newActor(h, "s", "123456", session.Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
 	clients := make([]*client, 10000)
 	for i := range clients {
 		c := h.newClient(TransportWebSocket, "127.0.0.1", false)

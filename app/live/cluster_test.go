@@ -270,7 +270,7 @@ func TestClusterDeadlineOnce(t *testing.T) {
 	b := startClusterHub(t, c, 2)
 	qs := testQuestions()
 	qs[0].TimeLimit = time.Second
-	info, err := a.hub.Create(context.Background(), Setup{Title: "Quick", Options: session.DefaultOptions(), Questions: qs})
+	info, err := a.hub.Create(context.Background(), session.Setup{Title: "Quick", Options: session.DefaultOptions(), Questions: qs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -363,7 +363,7 @@ func TestClusterListEndResults(t *testing.T) {
 	b := startClusterHub(t, c, 1)
 	third := startClusterHub(t, c, 2)
 	const source = "quiz:tcp-udp"
-	info, err := a.hub.Create(context.Background(), Setup{Title: "Transport", Source: source, Options: session.DefaultOptions(), Questions: testQuestions()})
+	info, err := a.hub.Create(context.Background(), session.Setup{Title: "Transport", Source: source, Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -333,7 +333,7 @@ func (h *Hub) addWorker() bool {
 }
 
 func (h *Hub) load(ctx context.Context, rec store.Session) (*actor, error) {
-	var setup Setup
+	var setup session.Setup
 	if err := json.Unmarshal(rec.Setup, &setup); err != nil {
 		return nil, fmt.Errorf("session %s setup: %w", rec.ID, err)
 	}
@@ -363,7 +363,7 @@ func (h *Hub) startActorLocked(a *actor) {
 }
 
 // Create stores a new session and starts it.
-func (h *Hub) Create(ctx context.Context, setup Setup) (SessionInfo, error) {
+func (h *Hub) Create(ctx context.Context, setup session.Setup) (SessionInfo, error) {
 	h.mu.Lock()
 	started := h.ctx != nil
 	h.mu.Unlock()

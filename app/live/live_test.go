@@ -103,7 +103,7 @@ func (th *testHub) create(t testing.TB) SessionInfo {
 	t.Helper()
 	opts := session.DefaultOptions()
 	opts.SpeedPoints = false
-	info, err := th.hub.Create(context.Background(), Setup{Title: "Test quiz", Options: opts, Questions: testQuestions()})
+	info, err := th.hub.Create(context.Background(), session.Setup{Title: "Test quiz", Options: opts, Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -777,7 +777,7 @@ func TestAnswerKeyGoesToTheDashboardOnly(t *testing.T) {
 func TestEndedSessionRetiresToTheStore(t *testing.T) {
 	th := startTestHubWith(t, t.TempDir(), func(c *Config) { c.EndedLinger = 20 * time.Millisecond })
 	h, ctx := th.hub, context.Background()
-	info, err := h.Create(ctx, Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
+	info, err := h.Create(ctx, session.Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -849,7 +849,7 @@ func TestHeartbeatFindsDeadConnections(t *testing.T) {
 		c.PingEvery, c.ReadTimeout = 20*time.Millisecond, 150*time.Millisecond
 	})
 	h, ctx := th.hub, context.Background()
-	info, err := h.Create(ctx, Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
+	info, err := h.Create(ctx, session.Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}

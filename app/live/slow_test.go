@@ -17,7 +17,7 @@ import (
 // everyone else still receives every event, in order, without waiting.
 func TestSlowClientIsDroppedWithoutDelayingOthers(t *testing.T) {
 	h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: auth.New("k", []byte("s"))})
-	a := newActor(h, "s", "123456", Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
+	a := newActor(h, "s", "123456", session.Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
 	slow := h.newClient(TransportWebSocket, "10.0.0.1", false)
 	fast := h.newClient(TransportWebSocket, "10.0.0.2", false)
 	for i, c := range []*client{slow, fast} {

@@ -24,6 +24,7 @@ import (
 	"netstudy/app/auth"
 	"netstudy/app/layers"
 	"netstudy/app/live"
+	"netstudy/app/session"
 )
 
 // auditReq is one request of an audit test.
@@ -288,7 +289,7 @@ func TestAuditCreateSessionAPIRefusals(t *testing.T) {
 		{"two bodies", auditReq{body: `{"quiz_id":"` + hostQuizID + `"} {}`, header: bearer}, 400},
 		{"too many choices", auditReq{body: `{"questions":[{"prompt":"x","choices":["1","2","3","4","5","6","7","8","9","10","11","12","13"]}]}`, header: bearer}, 400},
 		{"time limit", auditReq{body: `{"questions":[{"prompt":"x","choices":["a","b"],"correct":[0],"time_limit_seconds":-1}]}`, header: bearer}, 400},
-		{"title too long", auditReq{body: `{"title":"` + strings.Repeat("é", maxTitle+1) + `"}`, header: bearer}, 400},
+		{"title too long", auditReq{body: `{"title":"` + strings.Repeat("é", session.MaxTitle+1) + `"}`, header: bearer}, 400},
 		{"too many questions", auditReq{body: `{"questions":[` + strings.Repeat(`{"prompt":"x","choices":["a","b"],"correct":[0]},`, maxTypedQuestions) + `{"prompt":"x","choices":["a","b"],"correct":[0]}]}`, header: bearer}, 400},
 		{"body too large", auditReq{body: `{"title":"x","quiz_id":"` + strings.Repeat("x", maxCreateSessionBody) + `"}`, header: bearer}, 413},
 		{"no credentials", auditReq{body: `{}`, header: map[string]string{"Content-Type": "application/json", "Origin": ts.URL}}, 403},
@@ -319,7 +320,7 @@ func TestAuditCreateSessionAPIRefusals(t *testing.T) {
 	// the answer follows the contract.
 	for _, r := range []auditReq{
 		{body: `{"quiz_id":"` + hostQuizID + `"}`, header: bearer},
-		{body: `{"quiz_id":"` + hostQuizID + `","title":"` + strings.Repeat("é", maxTitle) + `"}`, header: bearer},
+		{body: `{"quiz_id":"` + hostQuizID + `","title":"` + strings.Repeat("é", session.MaxTitle) + `"}`, header: bearer},
 		{body: `{"quiz_id":"` + hostQuizID + `","title":"Mine"}`, header: map[string]string{"Content-Type": "application/json", "Origin": ts.URL}, instructor: cookie},
 	} {
 		r.method, r.path = http.MethodPost, "/api/sessions"

@@ -101,7 +101,7 @@ func (s *Server) renderHostPage(c echo.Context, status int, form newSessionForm,
 // with its message (422).
 func (s *Server) handleHostCreate(c echo.Context) error {
 	form, err := readNewSessionForm(c)
-	var setup live.Setup
+	var setup session.Setup
 	if err == nil {
 		setup, err = setupFor(s.catalog.Current(), form)
 	}

@@ -233,7 +233,7 @@ func TestHostSignInForm(t *testing.T) {
 
 func TestHostPagesNeedTheCookie(t *testing.T) {
 	e := newHostEnv(t, "")
-	info, err := e.hub.Create(context.Background(), live.Setup{Title: "Guarded", Options: session.DefaultOptions()})
+	info, err := e.hub.Create(context.Background(), session.Setup{Title: "Guarded", Options: session.DefaultOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"netstudy/app/auth"
-	"netstudy/app/live"
+	"netstudy/app/session"
 	"netstudy/content"
 )
 
@@ -25,7 +25,7 @@ import (
 // a <div> without a role), and no id used twice.
 func TestPagesHTMLChecks(t *testing.T) {
 	ts, srv := startTestServer(t, testServerConfig{Content: content.FS})
-	info, err := srv.hub.Create(context.Background(), live.Setup{Title: "Checks", Options: stOptions(), Questions: stQuestions()})
+	info, err := srv.hub.Create(context.Background(), session.Setup{Title: "Checks", Options: stOptions(), Questions: stQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -82,7 +82,7 @@ func stQuestions() []quiz.Question {
 // otherwise) and returns it.
 func (e *stEnv) create(t *testing.T, title string, opts session.Options) live.SessionInfo {
 	t.Helper()
-	info, err := e.hub.Create(context.Background(), live.Setup{Title: title, Options: opts, Questions: stQuestions()})
+	info, err := e.hub.Create(context.Background(), session.Setup{Title: title, Options: opts, Questions: stQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}
