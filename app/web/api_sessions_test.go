@@ -6,9 +6,12 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"netstudy/app/session"
 )
 
 // apiCreate posts body to /api/sessions with the instructor key and
@@ -116,5 +119,15 @@ func TestFormAndAPIBuildTheSameSession(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The form's title field stops at the length the rules allow, so a title
+// typed in the browser is never refused for its length.
+func TestHostFormTitleBound(t *testing.T) {
+	e := newHostEnv(t, "")
+	_, body := e.do(t, hostReq{method: "GET", path: "/host", instructor: true})
+	if want := `name="title" maxlength="` + strconv.Itoa(session.MaxTitle) + `"`; !strings.Contains(body, want) {
+		t.Errorf("the new-session form lacks %s", want)
 	}
 }
