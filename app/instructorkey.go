@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"netstudy/app/auth"
 	"netstudy/app/live"
 )
 
@@ -114,7 +115,7 @@ func saveInstructorKey(dataDir, key string) error {
 type keyChanger struct {
 	mu      sync.Mutex // one change at a time: the file and Auth agree
 	dataDir string
-	auth    *live.Auth
+	auth    *auth.Credentials
 	hub     *live.Hub
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"netstudy/app/auth"
 	"netstudy/app/live"
 )
 
@@ -381,7 +382,7 @@ type wsWire struct{ conn *websocket.Conn }
 func dialWSWire(base, cookie string) (*wsWire, error) {
 	hdr := http.Header{"Origin": {base}}
 	if cookie != "" {
-		hdr.Set("Cookie", live.CookieName+"="+cookie)
+		hdr.Set("Cookie", auth.CookieName+"="+cookie)
 	}
 	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second}
 	conn, res, err := d.Dial("ws"+strings.TrimPrefix(base, "http")+"/live", hdr)
@@ -430,7 +431,7 @@ func openPollWire(base, cookie string) (*pollWire, error) {
 	}
 	req.Header.Set("Origin", base)
 	if cookie != "" {
-		req.AddCookie(&http.Cookie{Name: live.CookieName, Value: cookie})
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: cookie})
 	}
 	var open struct {
 		CID string `json:"cid"`

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"netstudy/app/auth"
 	"netstudy/app/live"
 )
 
@@ -143,7 +144,7 @@ type crashClient struct {
 func dialLive(base string, instructor bool) (*crashClient, error) {
 	hdr := http.Header{"Origin": {base}}
 	if instructor {
-		hdr.Set("Cookie", live.CookieName+"="+live.NewAuth(crashKey, nil).InstructorCookie())
+		hdr.Set("Cookie", auth.CookieName+"="+auth.New(crashKey, nil).InstructorCookie())
 	}
 	return dialLiveWith(base, hdr)
 }

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"netstudy/app/live"
+	"netstudy/app/auth"
 )
 
 // noRedirects is a client that shows redirects instead of following them.
@@ -37,7 +37,7 @@ func hostRequest(t *testing.T, method, base, path, cookie string) (*http.Respons
 		t.Fatal(err)
 	}
 	if cookie != "" {
-		req.AddCookie(&http.Cookie{Name: live.CookieName, Value: cookie})
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: cookie})
 	}
 	if method == http.MethodPost {
 		req.Header.Set("Origin", base)
@@ -54,7 +54,7 @@ func hostRequest(t *testing.T, method, base, path, cookie string) (*http.Respons
 func cookieOf(t *testing.T, res *http.Response) string {
 	t.Helper()
 	for _, c := range res.Cookies() {
-		if c.Name == live.CookieName && c.Value != "" {
+		if c.Name == auth.CookieName && c.Value != "" {
 			return c.Value
 		}
 	}
@@ -74,7 +74,7 @@ func signedIn(t *testing.T, base, cookie string) bool {
 // the cookie, and reports whether the server welcomes it as the host.
 func dashboardReconnects(t *testing.T, base, cookie, code string) bool {
 	t.Helper()
-	hdr := http.Header{"Origin": {base}, "Cookie": {live.CookieName + "=" + cookie}}
+	hdr := http.Header{"Origin": {base}, "Cookie": {auth.CookieName + "=" + cookie}}
 	c, err := dialLiveWith(base, hdr)
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"netstudy/app/auth"
 	"netstudy/app/catalog"
 	"netstudy/app/jslog"
 	"netstudy/app/live"
@@ -92,20 +93,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	auth := live.NewAuth(key, secret)
+	creds := auth.New(key, secret)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	hub := live.NewHub(live.Config{Store: st, Cluster: cluster, Auth: auth, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
+	hub := live.NewHub(live.Config{Store: st, Cluster: cluster, Auth: creds, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
 
 	cat := catalog.New(contentFS, log)
 	var keys web.InstructorKeyChanger // nil: the key is the teacher's own
 	if cfg.InstructorKey == "" {
-		keys = &keyChanger{dataDir: cfg.DataDir, auth: auth, hub: hub}
+		keys = &keyChanger{dataDir: cfg.DataDir, auth: creds, hub: hub}
 	}
 	srv, err := web.New(web.Deps{
 		Catalog:        cat,
 		Hub:            hub,
-		Auth:           auth,
+		Auth:           creds,
 		InstructorKeys: keys,
 		Metrics:        reg,
 		PublicURL:      cfg.PublicURL,

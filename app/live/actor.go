@@ -67,7 +67,7 @@ type actor struct {
 	hub     *Hub
 	id      string
 	code    string
-	setup   Setup
+	setup   session.Setup
 	created time.Time
 
 	inbox   chan actorMsg
@@ -120,7 +120,7 @@ type storingBatch struct {
 	done  chan error // the store's answer, sent once
 }
 
-func newActor(h *Hub, id, code string, setup Setup, created time.Time) *actor {
+func newActor(h *Hub, id, code string, setup session.Setup, created time.Time) *actor {
 	a := &actor{
 		hub: h, id: id, code: code, setup: setup, created: created,
 		inbox:   make(chan actorMsg, 4096),

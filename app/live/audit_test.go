@@ -64,7 +64,7 @@ func auditRight(q quiz.Question) clientAnswer {
 
 func (th *testHub) createWith(t testing.TB, opts session.Options, qs ...quiz.Question) SessionInfo {
 	t.Helper()
-	info, err := th.hub.Create(context.Background(), Setup{Title: "Audit", Options: opts, Questions: qs})
+	info, err := th.hub.Create(context.Background(), session.Setup{Title: "Audit", Options: opts, Questions: qs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -857,7 +857,9 @@ func TestAuditTypedQuestionsSurviveRestart(t *testing.T) {
 	}
 	mustRefuse(t, host, "ask_typed", map[string]any{"question": ClientQuestion{Kind: quiz.Single, Prompt: "No key", Choices: []string{"x", "y"}}}, "invalid_question")
 	mustRefuse(t, host, "ask_typed", map[string]any{"question": ClientQuestion{Kind: quiz.Text, Prompt: "Bad key", Accepted: []string{"10.0.0.0/33"}, Match: quiz.MatchCIDR}}, "invalid_question")
-	mustRefuse(t, host, "ask_typed", map[string]any{"question": ClientQuestion{Kind: quiz.Poll, Prompt: "Too long", Choices: []string{"a", "b"}, TimeLimitSeconds: 4000}}, "bad_data")
+	mustRefuse(t, host, "ask_typed", map[string]any{"question": ClientQuestion{Kind: quiz.Poll, Prompt: "Too long", Choices: []string{"a", "b"}, TimeLimitSeconds: 4000}}, "invalid_question")
+	mustRefuse(t, host, "ask_typed", map[string]any{"question": ClientQuestion{Kind: quiz.Poll, Prompt: "Wraps round", Choices: []string{"a", "b"}, TimeLimitSeconds: 1<<62 + 30}}, "invalid_question")
+	mustRefuse(t, host, "ask_typed", map[string]any{"question": ClientQuestion{Kind: quiz.Poll, Prompt: "Thirteen", Choices: strings.Split("abcdefghijklm", "")}}, "invalid_question")
 	before, err := th.hub.Results(context.Background(), info.ID)
 	if err != nil {
 		t.Fatal(err)

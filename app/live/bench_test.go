@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"netstudy/app/auth"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
 )
@@ -40,8 +41,8 @@ func BenchmarkEncodeQuestionEvent(b *testing.B) {
 // BenchmarkFanout10k measures queueing one event for 10,000 students: the
 // actor's share of a broadcast (the writers' syscalls are not included).
 func BenchmarkFanout10k(b *testing.B) {
-	h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: NewAuth("k", []byte("s"))})
-	a := newActor(h, "s", "123456", Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
+	h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: auth.New("k", []byte("s"))})
+	a := newActor(h, "s", "123456", session.Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
 	clients := make([]*client, 10000)
 	for i := range clients {
 		c := h.newClient(TransportWebSocket, "127.0.0.1", false)

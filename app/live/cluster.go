@@ -178,7 +178,7 @@ func (h *Hub) loadAndStart(ctx context.Context, id string) (*actor, error) {
 // loadCluster rebuilds a session from its log; the actor then follows the
 // log from the last command read, so nothing is missed in between.
 func (h *Hub) loadCluster(ctx context.Context, s cmdlog.Session) (*actor, error) {
-	var setup Setup
+	var setup session.Setup
 	if err := json.Unmarshal(s.Setup, &setup); err != nil {
 		return nil, fmt.Errorf("session %s setup: %w", s.ID, err)
 	}

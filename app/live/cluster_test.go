@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"netstudy/app/auth"
 	"netstudy/app/cmdlog"
 	"netstudy/app/jslog"
 	"netstudy/app/natstest"
@@ -38,7 +39,7 @@ func startClusterHub(t *testing.T, c *natstest.Cluster, server int, tune ...func
 	}
 	return startTestHubWith(t, t.TempDir(), func(cfg *Config) {
 		cfg.Cluster = jl
-		cfg.Auth = NewAuth(testKey, secret)
+		cfg.Auth = auth.New(testKey, secret)
 		for _, f := range tune {
 			f(cfg)
 		}
@@ -272,7 +273,7 @@ func TestClusterDeadlineOnce(t *testing.T) {
 	b := startClusterHub(t, c, 2)
 	qs := testQuestions()
 	qs[0].TimeLimit = time.Second
-	info, err := a.hub.Create(context.Background(), Setup{Title: "Quick", Options: session.DefaultOptions(), Questions: qs})
+	info, err := a.hub.Create(context.Background(), session.Setup{Title: "Quick", Options: session.DefaultOptions(), Questions: qs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -365,7 +366,7 @@ func TestClusterListEndResults(t *testing.T) {
 	b := startClusterHub(t, c, 1)
 	third := startClusterHub(t, c, 2)
 	const source = "quiz:tcp-udp"
-	info, err := a.hub.Create(context.Background(), Setup{Title: "Transport", Source: source, Options: session.DefaultOptions(), Questions: testQuestions()})
+	info, err := a.hub.Create(context.Background(), session.Setup{Title: "Transport", Source: source, Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -668,7 +669,7 @@ func TestClusterEndedSessionRetires(t *testing.T) {
 		_, err := a.hub.cl.CodeSession(ctx, info.Code)
 		return errors.Is(err, cmdlog.ErrNotFound)
 	})
-	next, err := a.hub.Create(ctx, Setup{Title: "Next class", Options: session.DefaultOptions(), Questions: testQuestions()})
+	next, err := a.hub.Create(ctx, session.Setup{Title: "Next class", Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatalf("a session after one retired: %v", err)
 	}

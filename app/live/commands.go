@@ -12,15 +12,6 @@ import (
 	"netstudy/app/session"
 )
 
-// Setup is how a session was created: everything needed, with its command
-// log, to rebuild it after a restart.
-type Setup struct {
-	Title     string          `json:"title"`
-	Source    string          `json:"source"`
-	Options   session.Options `json:"options"`
-	Questions []quiz.Question `json:"questions"`
-}
-
 // hostCommands are the commands only the instructor may give.
 var hostCommands = map[string]bool{
 	"ask_next": true, "ask_typed": true, "reask": true, "close": true, "reveal": true,
@@ -76,14 +67,10 @@ type ClientQuestion struct {
 	Explanation      string     `json:"explanation"`
 }
 
-// Question checks the typed question and turns it into the quiz model.
-func (cq ClientQuestion) Question() (quiz.Question, error) {
-	if cq.TimeLimitSeconds < 0 || cq.TimeLimitSeconds > 3600 {
-		return quiz.Question{}, fmt.Errorf("the time limit must be 0 to 3600 seconds")
-	}
-	if len(cq.Choices) > 12 {
-		return quiz.Question{}, fmt.Errorf("at most 12 choices")
-	}
+// Question turns the typed question into the quiz model. It checks
+// nothing: session.ValidateQuestion holds the rules, and the session
+// applies them (AskTyped, NewSetup).
+func (cq ClientQuestion) Question() quiz.Question {
 	points := cq.Points
 	if points == 0 {
 		points = 100
@@ -93,7 +80,7 @@ func (cq ClientQuestion) Question() (quiz.Question, error) {
 		Prompt:    strings.TrimSpace(cq.Prompt),
 		Accepted:  cq.Accepted,
 		Match:     cq.Match,
-		TimeLimit: time.Duration(cq.TimeLimitSeconds) * time.Second,
+		TimeLimit: session.Seconds(cq.TimeLimitSeconds),
 		Points:    points,
 	}
 	q.PromptHTML = template.HTML(template.HTMLEscapeString(q.Prompt))
@@ -114,7 +101,7 @@ func (cq ClientQuestion) Question() (quiz.Question, error) {
 			ID: id, Text: text, HTML: template.HTML(template.HTMLEscapeString(text)), Correct: correct[i],
 		})
 	}
-	return q, nil
+	return q
 }
 
 // applied is what one command did to a session.
@@ -271,11 +258,7 @@ func storedPayload(c *client, env Envelope) ([]byte, error) {
 		if err := strictJSON(env.Data, &d); err != nil {
 			return nil, err
 		}
-		q, err := d.Question.Question()
-		if err != nil {
-			return nil, protocolErr("bad_data", "%v", err)
-		}
-		return json.Marshal(typedPayload{Question: q})
+		return json.Marshal(typedPayload{Question: d.Question.Question()})
 	case "kick":
 		var d participantPayload
 		if err := strictJSON(env.Data, &d); err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"netstudy/app/auth"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
 	"netstudy/app/store"
@@ -42,7 +43,7 @@ type Config struct {
 	// Cluster, when set, keeps live sessions in NATS JetStream instead of
 	// Store (cluster mode; see cluster.go).
 	Cluster  ClusterLog
-	Auth     *Auth
+	Auth     *auth.Credentials
 	Log      *slog.Logger
 	Registry prometheus.Registerer
 	Now      func() time.Time // nil: time.Now
@@ -76,7 +77,7 @@ type Hub struct {
 	store   *store.Store
 	cl      ClusterLog // nil on one server
 	nodeID  string     // tells this node's presence from the others' (cluster mode)
-	auth    *Auth
+	auth    *auth.Credentials
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
@@ -332,7 +333,7 @@ func (h *Hub) addWorker() bool {
 }
 
 func (h *Hub) load(ctx context.Context, rec store.Session) (*actor, error) {
-	var setup Setup
+	var setup session.Setup
 	if err := json.Unmarshal(rec.Setup, &setup); err != nil {
 		return nil, fmt.Errorf("session %s setup: %w", rec.ID, err)
 	}
@@ -362,7 +363,7 @@ func (h *Hub) startActorLocked(a *actor) {
 }
 
 // Create stores a new session and starts it.
-func (h *Hub) Create(ctx context.Context, setup Setup) (SessionInfo, error) {
+func (h *Hub) Create(ctx context.Context, setup session.Setup) (SessionInfo, error) {
 	h.mu.Lock()
 	started := h.ctx != nil
 	h.mu.Unlock()

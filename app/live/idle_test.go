@@ -24,7 +24,7 @@ func idleHub(t *testing.T, dir string, c *clock) *testHub {
 
 func createFromQuiz(t *testing.T, th *testHub) SessionInfo {
 	t.Helper()
-	info, err := th.hub.Create(context.Background(), Setup{Title: "Idle", Source: "quiz:idle", Options: session.DefaultOptions(), Questions: testQuestions()})
+	info, err := th.hub.Create(context.Background(), session.Setup{Title: "Idle", Source: "quiz:idle", Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}

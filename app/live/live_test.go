@@ -21,6 +21,7 @@ import (
 	"github.com/gorilla/websocket"
 	dto "github.com/prometheus/client_model/go"
 
+	"netstudy/app/auth"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
 	"netstudy/app/store"
@@ -59,7 +60,7 @@ func startTestHubWith(t testing.TB, dir string, tune func(*Config)) *testHub {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	cfg := Config{Store: st, Auth: NewAuth(testKey, []byte("server-secret")), Log: log}
+	cfg := Config{Store: st, Auth: auth.New(testKey, []byte("server-secret")), Log: log}
 	if tune != nil {
 		tune(&cfg)
 	}
@@ -102,7 +103,7 @@ func (th *testHub) create(t testing.TB) SessionInfo {
 	t.Helper()
 	opts := session.DefaultOptions()
 	opts.SpeedPoints = false
-	info, err := th.hub.Create(context.Background(), Setup{Title: "Test quiz", Options: opts, Questions: testQuestions()})
+	info, err := th.hub.Create(context.Background(), session.Setup{Title: "Test quiz", Options: opts, Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func (th *testHub) tryDial(instructor bool, origin string) (*wsClient, error) {
 		hdr.Set("Origin", origin)
 	}
 	if instructor {
-		hdr.Set("Cookie", CookieName+"="+th.hub.auth.InstructorCookie())
+		hdr.Set("Cookie", auth.CookieName+"="+th.hub.auth.InstructorCookie())
 	}
 	conn, res, err := websocket.DefaultDialer.Dial(u, hdr)
 	if res != nil && res.Body != nil {
@@ -776,7 +777,7 @@ func TestAnswerKeyGoesToTheDashboardOnly(t *testing.T) {
 func TestEndedSessionRetiresToTheStore(t *testing.T) {
 	th := startTestHubWith(t, t.TempDir(), func(c *Config) { c.EndedLinger = 20 * time.Millisecond })
 	h, ctx := th.hub, context.Background()
-	info, err := h.Create(ctx, Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
+	info, err := h.Create(ctx, session.Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -848,7 +849,7 @@ func TestHeartbeatFindsDeadConnections(t *testing.T) {
 		c.PingEvery, c.ReadTimeout = 20*time.Millisecond, 150*time.Millisecond
 	})
 	h, ctx := th.hub, context.Background()
-	info, err := h.Create(ctx, Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
+	info, err := h.Create(ctx, session.Setup{Title: "t", Options: session.DefaultOptions(), Questions: testQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}

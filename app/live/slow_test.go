@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"netstudy/app/auth"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
 )
@@ -15,8 +16,8 @@ import (
 // queue is full it is disconnected (it will resume from its last seq), and
 // everyone else still receives every event, in order, without waiting.
 func TestSlowClientIsDroppedWithoutDelayingOthers(t *testing.T) {
-	h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: NewAuth("k", []byte("s"))})
-	a := newActor(h, "s", "123456", Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
+	h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: auth.New("k", []byte("s"))})
+	a := newActor(h, "s", "123456", session.Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
 	slow := h.newClient(TransportWebSocket, "10.0.0.1", false)
 	fast := h.newClient(TransportWebSocket, "10.0.0.2", false)
 	for i, c := range []*client{slow, fast} {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"netstudy/app/auth"
 )
 
 // Timings of a WebSocket connection. A client that sends nothing (not even
@@ -24,9 +26,6 @@ const (
 // maxStrikes is how many bad messages a connection may send before it is
 // closed; a few mistakes are forgiven, a stream of garbage is not.
 const maxStrikes = 8
-
-// CookieName is the instructor's sign-in cookie.
-const CookieName = "netstudy_instructor"
 
 func (h *Hub) upgrader() *websocket.Upgrader {
 	return &websocket.Upgrader{
@@ -61,7 +60,7 @@ func (h *Hub) CheckOrigin(r *http.Request) bool {
 
 // isInstructor reports whether the request carries the instructor cookie.
 func (h *Hub) isInstructor(r *http.Request) bool {
-	ck, err := r.Cookie(CookieName)
+	ck, err := r.Cookie(auth.CookieName)
 	return err == nil && h.auth.CheckInstructorCookie(ck.Value)
 }
 

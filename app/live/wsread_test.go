@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"netstudy/app/auth"
 )
 
 // Both ways of reading a WebSocket (read pollers, and a goroutine per
@@ -119,7 +121,7 @@ func FuzzReadFrames(f *testing.F) {
 	f.Add([]byte{0x81, 0xFF, 0, 0, 0, 0, 0, 1, 0, 0}, uint8(2)) // a 64 KiB claim
 	f.Add(mask(0x2, true, "\x00\x01"), uint8(5))
 	f.Fuzz(func(t *testing.T, stream []byte, cut uint8) {
-		h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: NewAuth("k", []byte("s"))})
+		h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: auth.New("k", []byte("s"))})
 		c := h.newClient(TransportWebSocket, "127.0.0.1", false)
 		c.queueMax = 1 << 20
 		r := &wsConn{h: h, c: c, limiter: newFloodLimiter()}

@@ -45,8 +45,8 @@ func (s *Session) AskNext(now time.Time) ([]Event, error) {
 }
 
 // AskTyped appends a question typed on the spot and opens it at once. It is
-// checked first (see validateTyped); an empty ID becomes "live-N", N its
-// position in the list.
+// checked first (see validateTyped), after typedDefaults; an empty ID
+// becomes "live-N", N its position in the list.
 func (s *Session) AskTyped(q quiz.Question, now time.Time) ([]Event, error) {
 	if err := s.checkAsk(now); err != nil {
 		return nil, err
@@ -55,9 +55,7 @@ func (s *Session) AskTyped(q quiz.Question, now time.Time) ([]Event, error) {
 	if q.ID == "" {
 		q.ID = "live-" + strconv.Itoa(len(s.questions)+1)
 	}
-	if q.Kind == quiz.Text && q.Match == "" {
-		q.Match = quiz.MatchText
-	}
+	typedDefaults(&q)
 	if err := s.validateTyped(&q); err != nil {
 		return nil, ErrInvalidQuestion.with("that question cannot be asked: " + err.Error())
 	}
@@ -147,11 +145,24 @@ func (s *Session) roundsOf(qi int) []*round {
 	return out
 }
 
-// maxTyped bounds what a host may type, as a sanity limit.
+// maxTyped bounds what an instructor may type, as a sanity limit; twelve
+// choices is already more than a phone shows without scrolling.
 const (
-	maxTypedChoices = 26
+	maxTypedChoices = 12
 	maxTypedText    = 2000
 )
+
+// typedDefaults fills in what a typed question may leave out, the same way
+// on the dashboard and in the API: a question without a kind has one right
+// choice, and a text answer is matched as text unless it says otherwise.
+func typedDefaults(q *quiz.Question) {
+	if q.Kind == "" {
+		q.Kind = quiz.Single
+	}
+	if q.Kind == quiz.Text && q.Match == "" {
+		q.Match = quiz.MatchText
+	}
+}
 
 // validateTyped checks a question typed on the spot (see ValidateQuestion),
 // and that its id is new to the session.
@@ -164,11 +175,12 @@ func (s *Session) validateTyped(q *quiz.Question) error {
 	return ValidateQuestion(q)
 }
 
-// ValidateQuestion checks a question that did not come from a quiz file (one
-// typed on the spot, or sent to the API): a prompt, at least two choices
-// with distinct IDs (or at least one accepted answer for a text question),
-// and correct marks consistent with the kind, so that a question nobody
-// could answer right is refused before a class sees it.
+// ValidateQuestion is the one check of a question that did not come from a
+// quiz file (one typed on the dashboard, or sent to the API): a prompt, a
+// time limit within MaxTimeLimit, 2 to 12 choices with distinct IDs (or at
+// least one accepted answer for a text question), and correct marks
+// consistent with the kind, so that a question nobody could answer right
+// is refused before a class sees it.
 func ValidateQuestion(q *quiz.Question) error {
 	if strings.TrimSpace(q.Prompt) == "" {
 		return fmt.Errorf("it has no prompt")
@@ -176,8 +188,11 @@ func ValidateQuestion(q *quiz.Question) error {
 	if len(q.Prompt) > maxTypedText {
 		return fmt.Errorf("its prompt is too long")
 	}
-	if q.TimeLimit < 0 || q.Points < 0 {
-		return fmt.Errorf("its time limit and points cannot be negative")
+	if !timeLimitOK(q.TimeLimit) {
+		return fmt.Errorf("its time limit must be 0 to %d seconds", maxTimeLimitSeconds)
+	}
+	if q.Points < 0 {
+		return fmt.Errorf("its points cannot be negative")
 	}
 	if q.Kind == quiz.Text {
 		return validateTypedText(q)

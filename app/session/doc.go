@@ -1,6 +1,8 @@
 // Package session owns a live quiz session as a pure state machine: who
 // joined, which question is open, who answered what and when, the scores,
-// the ranks and the events the class must be told about. It does no I/O,
+// the ranks and the events the class must be told about; and the rules a
+// new session is set up by (NewSetup) and a typed question must meet
+// (ValidateQuestion), wherever it comes from. It does no I/O,
 // starts no goroutines, reads no clock and draws no random numbers: every
 // call is handed the current time, and the same calls with the same times
 // always give the same state and the same events, in the same order. The

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"netstudy/app/auth"
 	"netstudy/app/live"
-	"netstudy/app/quiz"
 	"netstudy/app/session"
 )
 
@@ -21,7 +23,7 @@ func (s *Server) apiInstructor(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.bearerKey(c) {
 			return next(c)
 		}
-		if ck, err := c.Cookie(live.CookieName); err == nil && s.auth.CheckInstructorCookie(ck.Value) {
+		if ck, err := c.Cookie(auth.CookieName); err == nil && s.auth.CheckInstructorCookie(ck.Value) {
 			return next(c)
 		}
 		return echo.NewHTTPError(http.StatusForbidden, "Only the instructor can do that.")
@@ -35,10 +37,10 @@ func (s *Server) bearerKey(c echo.Context) bool {
 	return ok && s.auth.CheckKey(key)
 }
 
-// A session created by a script is bounded as one set up in the form is:
-// its title by maxTitle, and the whole request by maxCreateSessionBody,
-// room for maxTypedQuestions questions of every choice and answer a
-// question may have.
+// A session created by a script follows the rules of one set up in the
+// form (session.NewSetup); the request itself is bounded by
+// maxCreateSessionBody, room for maxTypedQuestions questions of every
+// choice and answer a question may have.
 const (
 	maxCreateSessionBody = 1 << 20
 	maxTypedQuestions    = 200
@@ -49,6 +51,10 @@ type apiCreateSession struct {
 	QuizID    string                `json:"quiz_id"`
 	Questions []live.ClientQuestion `json:"questions"`
 	Options   *session.Options      `json:"options"`
+	// TimeLimitSeconds is given to the questions without their own limit,
+	// as the form's time limit is: absent, session.DefaultTimeLimit; 0,
+	// none.
+	TimeLimitSeconds *int `json:"time_limit_seconds"`
 }
 
 type apiSessionCreated struct {
@@ -63,7 +69,7 @@ func (s *Server) handleAPICreateSession(c echo.Context) error {
 	var req apiCreateSession
 	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, maxCreateSessionBody)
 	// Unknown fields are refused: a script that says "quiz" for "quiz_id"
-	// must hear about it, not get an empty session called "Live quiz".
+	// must hear about it, not get an empty session called "Live questions".
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil || dec.More() {
@@ -72,51 +78,45 @@ func (s *Server) handleAPICreateSession(c echo.Context) error {
 			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf("The session is too large: at most %d KiB.", maxCreateSessionBody>>10))
 		}
 		if field, ok := strings.CutPrefix(fmt.Sprint(err), "json: unknown field "); ok {
-			return echo.NewHTTPError(http.StatusBadRequest, "Unknown field "+field+": the body is JSON with title, quiz_id, questions and options.")
+			return echo.NewHTTPError(http.StatusBadRequest, "Unknown field "+field+": the body is JSON with title, quiz_id, questions, options and time_limit_seconds.")
 		}
-		return echo.NewHTTPError(http.StatusBadRequest, "The body must be JSON: {title, quiz_id, questions, options}.")
-	}
-	if n := len([]rune(strings.TrimSpace(req.Title))); n > maxTitle {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("A title has at most %d characters; this one has %d.", maxTitle, n))
+		return echo.NewHTTPError(http.StatusBadRequest, "The body must be JSON: {title, quiz_id, questions, options, time_limit_seconds}.")
 	}
 	if len(req.Questions) > maxTypedQuestions {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("A session has at most %d typed questions; this one has %d.", maxTypedQuestions, len(req.Questions)))
 	}
-	setup := live.Setup{Title: strings.TrimSpace(req.Title), Options: session.DefaultOptions()}
+	plan := session.Plan{Title: req.Title, TimeLimit: session.DefaultTimeLimit, Options: session.DefaultOptions()}
 	if req.Options != nil {
-		setup.Options = *req.Options
+		plan.Options = *req.Options
+	}
+	if req.TimeLimitSeconds != nil {
+		plan.TimeLimit = session.Seconds(*req.TimeLimitSeconds)
 	}
 	if req.QuizID != "" {
 		z, ok := s.catalog.Current().Quizzes.Quiz(req.QuizID)
 		if !ok {
 			return notFound("There is no quiz called “" + req.QuizID + "”.")
 		}
-		setup.Questions = append(setup.Questions, z.Questions...)
-		setup.Source = "quiz:" + z.ID
-		if setup.Title == "" {
-			setup.Title = z.Title
-		}
+		plan.Source, plan.SourceTitle, plan.Questions = "quiz:"+z.ID, z.Title, z.Questions
 	}
-	for i, cq := range req.Questions {
-		q, err := cq.Question()
-		if err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Question %d: %v.", i+1, err))
-		}
-		q.ID = fmt.Sprintf("typed-%d", i+1)
-		if q.Kind == "" {
-			q.Kind = quiz.Single
-		}
-		if err := session.ValidateQuestion(&q); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Question %d: %v.", i+1, err))
-		}
-		setup.Questions = append(setup.Questions, q)
+	for _, cq := range req.Questions {
+		plan.Typed = append(plan.Typed, cq.Question())
 	}
-	if setup.Title == "" {
-		setup.Title = "Live quiz"
+	setup, err := session.NewSetup(plan)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, sentence(err))
 	}
 	info, err := s.hub.Create(c.Request().Context(), setup)
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
 	return c.JSON(http.StatusCreated, apiSessionCreated{ID: info.ID, Code: info.Code, JoinURL: "/join?code=" + info.Code})
+}
+
+// sentence makes a message for a form ("a title has…") one for an API
+// client: capitalised, with a full stop.
+func sentence(err error) string {
+	msg := err.Error()
+	r, size := utf8.DecodeRuneInString(msg)
+	return string(unicode.ToUpper(r)) + msg[size:] + "."
 }

@@ -21,8 +21,10 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"netstudy/app/auth"
 	"netstudy/app/layers"
 	"netstudy/app/live"
+	"netstudy/app/session"
 )
 
 // auditReq is one request of an audit test.
@@ -77,8 +79,8 @@ func auditShort(s string) string {
 }
 
 // auditCookie is the Cookie header of a signed-in instructor.
-func auditCookie(a *live.Auth) string {
-	return live.CookieName + "=" + a.InstructorCookie()
+func auditCookie(a *auth.Credentials) string {
+	return auth.CookieName + "=" + a.InstructorCookie()
 }
 
 // HEAD is the method uptime monitors, link checkers and `curl -I` use;
@@ -287,7 +289,7 @@ func TestAuditCreateSessionAPIRefusals(t *testing.T) {
 		{"two bodies", auditReq{body: `{"quiz_id":"` + hostQuizID + `"} {}`, header: bearer}, 400},
 		{"too many choices", auditReq{body: `{"questions":[{"prompt":"x","choices":["1","2","3","4","5","6","7","8","9","10","11","12","13"]}]}`, header: bearer}, 400},
 		{"time limit", auditReq{body: `{"questions":[{"prompt":"x","choices":["a","b"],"correct":[0],"time_limit_seconds":-1}]}`, header: bearer}, 400},
-		{"title too long", auditReq{body: `{"title":"` + strings.Repeat("é", maxTitle+1) + `"}`, header: bearer}, 400},
+		{"title too long", auditReq{body: `{"title":"` + strings.Repeat("é", session.MaxTitle+1) + `"}`, header: bearer}, 400},
 		{"too many questions", auditReq{body: `{"questions":[` + strings.Repeat(`{"prompt":"x","choices":["a","b"],"correct":[0]},`, maxTypedQuestions) + `{"prompt":"x","choices":["a","b"],"correct":[0]}]}`, header: bearer}, 400},
 		{"body too large", auditReq{body: `{"title":"x","quiz_id":"` + strings.Repeat("x", maxCreateSessionBody) + `"}`, header: bearer}, 413},
 		{"no credentials", auditReq{body: `{}`, header: map[string]string{"Content-Type": "application/json", "Origin": ts.URL}}, 403},
@@ -318,7 +320,7 @@ func TestAuditCreateSessionAPIRefusals(t *testing.T) {
 	// the answer follows the contract.
 	for _, r := range []auditReq{
 		{body: `{"quiz_id":"` + hostQuizID + `"}`, header: bearer},
-		{body: `{"quiz_id":"` + hostQuizID + `","title":"` + strings.Repeat("é", maxTitle) + `"}`, header: bearer},
+		{body: `{"quiz_id":"` + hostQuizID + `","title":"` + strings.Repeat("é", session.MaxTitle) + `"}`, header: bearer},
 		{body: `{"quiz_id":"` + hostQuizID + `","title":"Mine"}`, header: map[string]string{"Content-Type": "application/json", "Origin": ts.URL}, instructor: cookie},
 	} {
 		r.method, r.path = http.MethodPost, "/api/sessions"
@@ -723,9 +725,9 @@ func TestAuditInstructorOnlySurface(t *testing.T) {
 	host.do("ask_next", nil)
 	forged := []string{
 		"",
-		live.CookieName + "=forged",
-		live.CookieName + "=" + testInstructorKey,
-		live.CookieName + "=" + e.auth.InstructorCookie() + "x",
+		auth.CookieName + "=forged",
+		auth.CookieName + "=" + testInstructorKey,
+		auth.CookieName + "=" + e.auth.InstructorCookie() + "x",
 		"other=" + e.auth.InstructorCookie(),
 	}
 	pages := []string{"/host", "/host/sessions/" + info.ID, "/host/sessions/" + info.ID + "/present", "/host/sessions/" + info.ID + "/results"}
@@ -1005,7 +1007,7 @@ func TestAuditSignOutEverywhereOnlyByTheInstructor(t *testing.T) {
 	if res := signOut(""); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-out without a cookie = %d, want 303", res.StatusCode)
 	}
-	if res := signOut(live.CookieName + "=1." + strings.Repeat("A", 43)); res.StatusCode != http.StatusSeeOther {
+	if res := signOut(auth.CookieName + "=1." + strings.Repeat("A", 43)); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign-out with a forged cookie = %d, want 303", res.StatusCode)
 	}
 	if !works(teacher) || !works(copied) {

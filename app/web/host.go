@@ -26,6 +26,7 @@ type hostPage struct {
 	Quizzes    []*quiz.Quiz
 	Notes      []noteChoice
 	TimeLimits []timeLimitChoice
+	MaxTitle   int // the title field's maxlength: session.MaxTitle
 	Form       newSessionForm
 	Error      string
 }
@@ -77,6 +78,7 @@ func (s *Server) renderHostPage(c echo.Context, status int, form newSessionForm,
 		Layout:     layout{Title: "Live quizzes", Description: "Run a live quiz for the class: pick a quiz, show the join code and follow the answers as they come in.", Section: "host", Scripts: []string{"js/host.js"}},
 		Quizzes:    snap.Quizzes.Quizzes,
 		TimeLimits: timeLimitOptions(),
+		MaxTitle:   session.MaxTitle,
 		Form:       form,
 		Error:      msg,
 	}
@@ -101,7 +103,7 @@ func (s *Server) renderHostPage(c echo.Context, status int, form newSessionForm,
 // with its message (422).
 func (s *Server) handleHostCreate(c echo.Context) error {
 	form, err := readNewSessionForm(c)
-	var setup live.Setup
+	var setup session.Setup
 	if err == nil {
 		setup, err = setupFor(s.catalog.Current(), form)
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"netstudy/app/live"
+	"netstudy/app/auth"
 )
 
 // The instructor signs in with the instructor key, once: GET /host?key=…
@@ -30,7 +30,7 @@ type hostSignInPage struct {
 
 // isInstructor reports whether the request carries the instructor cookie.
 func (s *Server) isInstructor(c echo.Context) bool {
-	ck, err := c.Cookie(live.CookieName)
+	ck, err := c.Cookie(auth.CookieName)
 	return err == nil && s.auth.CheckInstructorCookie(ck.Value)
 }
 
@@ -91,10 +91,10 @@ func (s *Server) signIn(c echo.Context, next string) error {
 // setInstructorCookie signs this browser in as the instructor.
 func (s *Server) setInstructorCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{
-		Name:     live.CookieName,
+		Name:     auth.CookieName,
 		Value:    s.auth.InstructorCookie(),
 		Path:     "/",
-		MaxAge:   int(live.InstructorSignIn / time.Second), // the server checks it too
+		MaxAge:   int(auth.InstructorSignIn / time.Second), // the server checks it too
 		HttpOnly: true,
 		Secure:   c.Request().TLS != nil,
 		SameSite: http.SameSiteStrictMode,
@@ -214,7 +214,7 @@ func (s *Server) handleHostSignOut(c echo.Context) error {
 		}
 	}
 	c.SetCookie(&http.Cookie{
-		Name: live.CookieName, Value: "", Path: "/", MaxAge: -1,
+		Name: auth.CookieName, Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: c.Request().TLS != nil, SameSite: http.SameSiteStrictMode,
 	})
 	noStore(c)

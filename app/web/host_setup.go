@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"fmt"
 	"html/template"
 	"strconv"
@@ -9,7 +8,6 @@ import (
 	"time"
 
 	"netstudy/app/catalog"
-	"netstudy/app/live"
 	"netstudy/app/notes"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
@@ -22,20 +20,12 @@ const (
 	sourceEmpty = "empty"
 )
 
-// defaultTimeLimit is the limit given, unless the form says otherwise, to
-// the questions that have none of their own, so that every question ends
-// by itself.
-const defaultTimeLimit = 30 * time.Second
-
-// maxTitle bounds a session's title, in characters: it must fit the
-// projector's heading and the phones'.
-const maxTitle = 120
-
 // timeLimitChoices are the defaults the form offers, in seconds; 0 is "no
 // limit" (the instructor closes each question).
 var timeLimitChoices = []int{10, 20, 30, 45, 60, 90, 120, 0}
 
-// newSessionForm is what the instructor chose on the new-session form.
+// newSessionForm is what the instructor chose on the new-session form. It
+// is read, not judged: session.NewSetup holds the rules.
 type newSessionForm struct {
 	Source    string
 	Quiz      string // quiz ID, for sourceQuiz
@@ -47,7 +37,7 @@ type newSessionForm struct {
 
 // defaultNewSessionForm is the form as first shown.
 func defaultNewSessionForm() newSessionForm {
-	return newSessionForm{Source: sourceQuiz, TimeLimit: int(defaultTimeLimit / time.Second), Options: session.DefaultOptions()}
+	return newSessionForm{Source: sourceQuiz, TimeLimit: int(session.DefaultTimeLimit / time.Second), Options: session.DefaultOptions()}
 }
 
 // formValues is the part of echo.Context that reading the form needs.
@@ -71,56 +61,40 @@ func readNewSessionForm(f formValues) (newSessionForm, error) {
 	default:
 		return form, fmt.Errorf("choose where the questions come from")
 	}
-	if len([]rune(form.Title)) > maxTitle {
-		return form, fmt.Errorf("a title has at most %d characters", maxTitle)
+	form.TimeLimit = int(session.DefaultTimeLimit / time.Second)
+	if v := f.FormValue("time_limit"); v != "" {
+		limit, err := strconv.Atoi(v)
+		if err != nil {
+			return form, fmt.Errorf("the time limit must be 0 to %d seconds", int(session.MaxTimeLimit/time.Second))
+		}
+		form.TimeLimit = limit
 	}
-	limit, err := strconv.Atoi(cmp.Or(f.FormValue("time_limit"), "30"))
-	if err != nil || limit < 0 || limit > 3600 {
-		return form, fmt.Errorf("the time limit must be 0 to 3600 seconds")
-	}
-	form.TimeLimit = limit
 	return form, nil
 }
 
 // setupFor builds the session a form asks for from the current content.
 // The error is a message for the form.
-func setupFor(snap *catalog.Snapshot, form newSessionForm) (live.Setup, error) {
-	setup := live.Setup{Options: form.Options}
+func setupFor(snap *catalog.Snapshot, form newSessionForm) (session.Setup, error) {
+	plan := session.Plan{
+		Title:     form.Title,
+		TimeLimit: session.Seconds(form.TimeLimit),
+		Options:   form.Options,
+	}
 	switch form.Source {
 	case sourceQuiz:
 		z, ok := snap.Quizzes.Quiz(form.Quiz)
 		if !ok {
-			return setup, fmt.Errorf("choose a quiz")
+			return session.Setup{}, fmt.Errorf("choose a quiz")
 		}
-		setup.Title, setup.Source = z.Title, "quiz:"+z.ID
-		setup.Questions = withTimeLimit(z.Questions, time.Duration(form.TimeLimit)*time.Second)
+		plan.Source, plan.SourceTitle, plan.Questions = "quiz:"+z.ID, z.Title, z.Questions
 	case sourceNote:
 		n, ok := snap.Notes.Note(form.Note)
 		if !ok || n.Err != nil || len(n.QA) == 0 {
-			return setup, fmt.Errorf("choose a note that has questions")
+			return session.Setup{}, fmt.Errorf("choose a note that has questions")
 		}
-		setup.Title, setup.Source = n.Title, "note:"+n.Slug
-		setup.Questions = withTimeLimit(noteQuestions(n), time.Duration(form.TimeLimit)*time.Second)
-	default:
-		setup.Title = "Live questions"
+		plan.Source, plan.SourceTitle, plan.Questions = "note:"+n.Slug, n.Title, noteQuestions(n)
 	}
-	if form.Title != "" {
-		setup.Title = form.Title
-	}
-	return setup, nil
-}
-
-// withTimeLimit copies qs, giving limit to the questions without one. The
-// questions' slices stay shared: the session copies them before use.
-func withTimeLimit(qs []quiz.Question, limit time.Duration) []quiz.Question {
-	out := make([]quiz.Question, len(qs))
-	copy(out, qs)
-	for i := range out {
-		if out[i].TimeLimit == 0 {
-			out[i].TimeLimit = limit
-		}
-	}
-	return out
+	return session.NewSetup(plan)
 }
 
 // noteConfidence are the choices of a question made from a note's Q&A pair.

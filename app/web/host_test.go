@@ -20,6 +20,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"netstudy/app/auth"
 	"netstudy/app/catalog"
 	"netstudy/app/live"
 	"netstudy/app/quiz"
@@ -65,7 +66,7 @@ Match: number
 type hostEnv struct {
 	ts     *httptest.Server
 	hub    *live.Hub
-	auth   *live.Auth
+	auth   *auth.Credentials
 	client *http.Client // follows no redirect
 }
 
@@ -107,7 +108,7 @@ func (e *hostEnv) do(t *testing.T, r hostReq) (*http.Response, string) {
 		req.Header.Set("Origin", cmpOr(r.origin, e.ts.URL))
 	}
 	if r.instructor {
-		req.AddCookie(&http.Cookie{Name: live.CookieName, Value: e.auth.InstructorCookie()})
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: e.auth.InstructorCookie()})
 	}
 	res, err := e.client.Do(req)
 	if err != nil {
@@ -131,7 +132,7 @@ func cmpOr(a, b string) string {
 // signInCookie returns the instructor cookie a response sets, if any.
 func signInCookie(res *http.Response) *http.Cookie {
 	for _, c := range res.Cookies() {
-		if c.Name == live.CookieName {
+		if c.Name == auth.CookieName {
 			return c
 		}
 	}
@@ -143,7 +144,7 @@ func checkInstructorCookie(t *testing.T, e *hostEnv, res *http.Response) {
 	c := signInCookie(res)
 	switch {
 	case c == nil:
-		t.Fatalf("no %s cookie set; Set-Cookie = %q", live.CookieName, res.Header.Values("Set-Cookie"))
+		t.Fatalf("no %s cookie set; Set-Cookie = %q", auth.CookieName, res.Header.Values("Set-Cookie"))
 	case !e.auth.CheckInstructorCookie(c.Value):
 		t.Errorf("cookie value is not a valid instructor cookie")
 	case c.Value == testInstructorKey || strings.Contains(c.Value, testInstructorKey):
@@ -232,7 +233,7 @@ func TestHostSignInForm(t *testing.T) {
 
 func TestHostPagesNeedTheCookie(t *testing.T) {
 	e := newHostEnv(t, "")
-	info, err := e.hub.Create(context.Background(), live.Setup{Title: "Guarded", Options: session.DefaultOptions()})
+	info, err := e.hub.Create(context.Background(), session.Setup{Title: "Guarded", Options: session.DefaultOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +251,7 @@ func TestHostPagesNeedTheCookie(t *testing.T) {
 		}
 		// A forged cookie is no cookie.
 		req, _ := http.NewRequest("GET", e.ts.URL+p, nil)
-		req.AddCookie(&http.Cookie{Name: live.CookieName, Value: "forged"})
+		req.AddCookie(&http.Cookie{Name: auth.CookieName, Value: "forged"})
 		if res, err := e.client.Do(req); err != nil || res.StatusCode != http.StatusSeeOther {
 			t.Errorf("GET %s with a forged cookie = %v %v", p, res.StatusCode, err)
 		} else {

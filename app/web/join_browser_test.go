@@ -12,9 +12,10 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"netstudy/app/auth"
 	"netstudy/app/browsertest"
-	"netstudy/app/live"
 	"netstudy/app/quiz"
+	"netstudy/app/session"
 )
 
 // The student's page in a real browser, while the instructor drives the
@@ -267,7 +268,7 @@ func TestStudentBrowserHostileNickname(t *testing.T) {
 	r := b.NewPage(t)
 	p.Run(t) // the student's page is still clean
 	r.Run(t,
-		network.SetCookie(live.CookieName, e.auth.InstructorCookie()).WithURL(e.ts.URL),
+		network.SetCookie(auth.CookieName, e.auth.InstructorCookie()).WithURL(e.ts.URL),
 		chromedp.Navigate(e.ts.URL+"/host/sessions/"+info.ID+"/results"),
 		browsertest.WaitJS(`document.querySelector(".chart svg") !== null`),
 	)
@@ -349,7 +350,7 @@ const stVisibleLinks = `[...document.querySelectorAll("a[href]")].filter((a) => 
 func TestStudentBrowserPhoneQuizScreen(t *testing.T) {
 	t.Parallel()
 	e := newStEnv(t, nil)
-	info, err := e.hub.Create(context.Background(), live.Setup{Title: "Phones", Options: stOptions(), Questions: []quiz.Question{{
+	info, err := e.hub.Create(context.Background(), session.Setup{Title: "Phones", Options: stOptions(), Questions: []quiz.Question{{
 		ID: "q1", Kind: quiz.Multiple, Prompt: "Which of these usually run over UDP?", PromptHTML: "Which of these usually run over UDP?",
 		Points: 100, TimeLimit: 120 * time.Second, Choices: []quiz.Choice{
 			{ID: "a", Text: "An ordinary DNS lookup for a name", HTML: "An ordinary DNS lookup for a name", Correct: true},

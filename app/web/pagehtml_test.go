@@ -13,7 +13,8 @@ import (
 
 	"golang.org/x/net/html"
 
-	"netstudy/app/live"
+	"netstudy/app/auth"
+	"netstudy/app/session"
 	"netstudy/content"
 )
 
@@ -24,7 +25,7 @@ import (
 // a <div> without a role), and no id used twice.
 func TestPagesHTMLChecks(t *testing.T) {
 	ts, srv := startTestServer(t, testServerConfig{Content: content.FS})
-	info, err := srv.hub.Create(context.Background(), live.Setup{Title: "Checks", Options: stOptions(), Questions: stQuestions()})
+	info, err := srv.hub.Create(context.Background(), session.Setup{Title: "Checks", Options: stOptions(), Questions: stQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestPagesHTMLChecks(t *testing.T) {
 	for _, p := range studyPages(srv) {
 		paths = append(paths, p.path)
 	}
-	cookie := live.CookieName + "=" + srv.auth.InstructorCookie()
+	cookie := auth.CookieName + "=" + srv.auth.InstructorCookie()
 	pages := t.TempDir()
 	for i, path := range paths {
 		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"netstudy/app/live"
 	"netstudy/app/session"
 )
 
@@ -15,7 +14,7 @@ import (
 // their players, and its End button ends one, for the instructor only.
 func TestRunningSessionsListAndEnd(t *testing.T) {
 	e := newHostEnvOf(t, practiceContent(), "")
-	info, err := e.hub.Create(context.Background(), live.Setup{Title: "Basics live", Source: "quiz:practice-basics", Options: session.DefaultOptions()})
+	info, err := e.hub.Create(context.Background(), session.Setup{Title: "Basics live", Source: "quiz:practice-basics", Options: session.DefaultOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}

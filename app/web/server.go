@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"netstudy/app/auth"
 	"netstudy/app/catalog"
 	"netstudy/app/live"
 	"netstudy/app/notes"
@@ -26,7 +27,7 @@ import (
 type Deps struct {
 	Catalog   *catalog.Catalog
 	Hub       *live.Hub
-	Auth      *live.Auth
+	Auth      *auth.Credentials
 	Metrics   *prometheus.Registry // served at /metrics
 	PublicURL string               // how students reach the server, for join links; "" to guess
 	Templates fs.FS                // the templates folder
@@ -46,7 +47,7 @@ type Server struct {
 	echo      *echo.Echo
 	catalog   *catalog.Catalog
 	hub       *live.Hub
-	auth      *live.Auth
+	auth      *auth.Credentials
 	keys      InstructorKeyChanger
 	wrongKeys *wrongKeyLimiter
 	metrics   *prometheus.Registry

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"netstudy/app/auth"
 	"netstudy/app/catalog"
 	"netstudy/app/live"
 	"netstudy/app/store"
@@ -86,9 +87,9 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth := live.NewAuth(testInstructorKey, []byte("test-secret"))
+	creds := auth.New(testInstructorKey, []byte("test-secret"))
 	reg := prometheus.NewRegistry()
-	hub := live.NewHub(live.Config{Store: st, Auth: auth, Log: log, Registry: reg})
+	hub := live.NewHub(live.Config{Store: st, Auth: creds, Log: log, Registry: reg})
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := hub.Start(ctx); err != nil {
 		t.Fatal(err)
@@ -100,7 +101,7 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 	srv, err := New(Deps{
 		Catalog:   cat,
 		Hub:       hub,
-		Auth:      auth,
+		Auth:      creds,
 		Metrics:   reg,
 		PublicURL: cfg.PublicURL,
 		Templates: templates.FS,

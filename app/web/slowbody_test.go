@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"netstudy/app/live"
 	"netstudy/app/session"
 )
 
@@ -76,7 +75,7 @@ func TestSlowRequestBodyIsCut(t *testing.T) {
 			})
 		},
 	})
-	info, err := srv.hub.Create(context.Background(), live.Setup{Title: "Slow", Options: session.DefaultOptions()})
+	info, err := srv.hub.Create(context.Background(), session.Setup{Title: "Slow", Options: session.DefaultOptions()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"netstudy/app/auth"
 	"netstudy/app/live"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
@@ -28,7 +29,7 @@ import (
 type stEnv struct {
 	ts   *httptest.Server
 	hub  *live.Hub
-	auth *live.Auth
+	auth *auth.Credentials
 }
 
 // stRawClientHeader marks the Go test's own WebSocket clients, which a
@@ -81,7 +82,7 @@ func stQuestions() []quiz.Question {
 // otherwise) and returns it.
 func (e *stEnv) create(t *testing.T, title string, opts session.Options) live.SessionInfo {
 	t.Helper()
-	info, err := e.hub.Create(context.Background(), live.Setup{Title: title, Options: opts, Questions: stQuestions()})
+	info, err := e.hub.Create(context.Background(), session.Setup{Title: title, Options: opts, Questions: stQuestions()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func stOptions() session.Options {
 
 // instructorCookie is the Cookie header of a signed-in instructor.
 func (e *stEnv) instructorCookie() string {
-	return live.CookieName + "=" + e.auth.InstructorCookie()
+	return auth.CookieName + "=" + e.auth.InstructorCookie()
 }
 
 // get fetches path, with the instructor's cookie when instructor is set,
