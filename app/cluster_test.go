@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,6 +88,49 @@ func TestClusterNodesStartTogether(t *testing.T) {
 	for _, p := range procs {
 		p.waitServing(t)
 		waitHealth(t, p.url, http.StatusOK)
+	}
+}
+
+// TestClusterNodeWaitsForNATS starts a node while no NATS server runs, as
+// a machine booting every service at once may: the node neither exits nor
+// serves, and says in its log what it waits for; once NATS is up it
+// serves and is healthy, without a restart.
+func TestClusterNodeWaitsForNATS(t *testing.T) {
+	clusterTest(t)
+	nc := natstest.Start(t)
+	for i := range natstest.Size {
+		nc.Kill(i)
+	}
+	p := launchNode(t, nc)
+	waitLog(t, p, "waiting for NATS at ")
+	select {
+	case <-p.done:
+		t.Fatalf("the node exited without NATS instead of waiting:\n%s", p.logTail())
+	default:
+	}
+	nc.Restart(0, 1, 2)
+	p.waitServing(t)
+	waitHealth(t, p.url, http.StatusOK)
+}
+
+// waitLog waits until the process's log says want.
+func waitLog(t *testing.T, p *serverProcess, want string) {
+	t.Helper()
+	deadline := time.Now().Add(peerWait)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, err := os.ReadFile(p.log); err == nil && strings.Contains(string(b), want) {
+			return
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("the node exited before its log said %q:\n%s", want, p.logTail())
+		case <-tick.C:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the node's log never said %q:\n%s", want, p.logTail())
+		}
 	}
 }
 
