@@ -82,6 +82,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var cluster live.ClusterLog // nil: one server, SQLite
 	if cfg.Nats != "" {
 		jl, err := openCluster(ctx, cfg, log)
+		if err != nil && ctx.Err() != nil {
+			// Stopped while it waited for NATS: an ordinary stop.
+			log.Info("stopped before NATS was reached", "err", err)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
