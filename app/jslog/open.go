@@ -35,8 +35,15 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, w *waiter, cfg je
 			if err != nil {
 				return err
 			}
-			if info := s.CachedInfo(); info.Cluster != nil && info.Cluster.Leader == "" {
+			info := s.CachedInfo()
+			if info.Cluster != nil && info.Cluster.Leader == "" {
 				return errNoLeader
+			}
+			if info.Config.Replicas != cfg.Replicas {
+				// Found as it was made, not changed: changing the copies
+				// of a live stream is the operator's call (nats stream edit).
+				w.log.Warn("the stream keeps another number of copies than --nats-replicas says",
+					"stream", cfg.Name, "replicas", info.Config.Replicas, "nats_replicas", cfg.Replicas)
 			}
 			st = s
 			return nil
