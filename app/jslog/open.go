@@ -110,6 +110,10 @@ func ensure(ctx context.Context, w *waiter, what string, lookup func(context.Con
 				continue // made, or made by another node: look it up
 			}
 		}
+		if !w.nc.IsConnected() {
+			// Whatever the request met, the cause is this.
+			err = fmt.Errorf("%w (%s)", ErrNoConnection, w.nc.Status())
+		}
 		if !retryAtStart(err) {
 			return err
 		}
@@ -161,8 +165,12 @@ func (w *waiter) pause(ctx context.Context, what string, err error) bool {
 			w.log.Warn("waiting for NATS JetStream", "nats", w.urls, "for", what,
 				"waited", now.Sub(w.since).Round(time.Second).String(), "err", err)
 		} else {
-			w.log.Warn("waiting for NATS at "+w.urls, "status", w.nc.Status().String(),
-				"waited", now.Sub(w.since).Round(time.Second).String())
+			attrs := []any{"status", w.nc.Status().String(), "waited", now.Sub(w.since).Round(time.Second).String()}
+			if last := w.nc.LastError(); last != nil {
+				// A refused sign-in or TLS, rather than nobody there.
+				attrs = append(attrs, "err", last)
+			}
+			w.log.Warn("waiting for NATS at "+w.urls, attrs...)
 		}
 	}
 	return pause(ctx, retryPause)
