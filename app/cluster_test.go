@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,6 +88,49 @@ func TestClusterNodesStartTogether(t *testing.T) {
 	for _, p := range procs {
 		p.waitServing(t)
 		waitHealth(t, p.url, http.StatusOK)
+	}
+}
+
+// TestClusterNodeWaitsForNATS starts a node while no NATS server runs, as
+// a machine booting every service at once may: the node neither exits nor
+// serves, and says in its log what it waits for; once NATS is up it
+// serves and is healthy, without a restart.
+func TestClusterNodeWaitsForNATS(t *testing.T) {
+	clusterTest(t)
+	nc := natstest.Start(t)
+	for i := range natstest.Size {
+		nc.Kill(i)
+	}
+	p := launchNode(t, nc)
+	waitLog(t, p, "waiting for NATS at ")
+	select {
+	case <-p.done:
+		t.Fatalf("the node exited without NATS instead of waiting:\n%s", p.logTail())
+	default:
+	}
+	nc.Restart(0, 1, 2)
+	p.waitServing(t)
+	waitHealth(t, p.url, http.StatusOK)
+}
+
+// waitLog waits until the process's log says want.
+func waitLog(t *testing.T, p *serverProcess, want string) {
+	t.Helper()
+	deadline := time.Now().Add(peerWait)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, err := os.ReadFile(p.log); err == nil && strings.Contains(string(b), want) {
+			return
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("the node exited before its log said %q:\n%s", want, p.logTail())
+		case <-tick.C:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the node's log never said %q:\n%s", want, p.logTail())
+		}
 	}
 }
 
@@ -268,7 +312,8 @@ func TestClusterSurvivesTheStreamLeadersDeath(t *testing.T) {
 // under a running class: /healthz turns 503 and a student's answer and
 // the instructor's close are refused with the error code "unavailable"
 // and a message to show (nothing is acknowledged that could not be
-// stored); when NATS is back, the same node, not restarted, answers 200
+// stored), and a new session, by API or by the form, with a 503 that
+// says NATS is out of reach; when NATS is back, the same node, not restarted, answers 200
 // and acknowledges both, sent again with the same ids.
 func TestClusterNodeWithoutNATSRefusesAndRecovers(t *testing.T) {
 	clusterTest(t)
@@ -311,6 +356,7 @@ func TestClusterNodeWithoutNATSRefusesAndRecovers(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
+	checkCreateRefused(t, nodes[0], c.host.cookie)
 
 	nc.Restart(0, 1, 2)
 	waitHealth(t, nodes[0], http.StatusOK)
@@ -321,4 +367,33 @@ func TestClusterNodeWithoutNATSRefusesAndRecovers(t *testing.T) {
 	c.end()
 	c.checkEvents(classQuestions[:1])
 	c.checkResults(nodes[0], classQuestions[:1])
+}
+
+// checkCreateRefused checks that, NATS being out of reach, base refuses a
+// new session with 503, a Retry-After and a message naming NATS: as JSON
+// for POST /api/sessions, in the page for the teacher's form.
+func checkCreateRefused(t *testing.T, base, cookie string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/sessions", strings.NewReader(`{"title":"later"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+crashKey)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out struct{ Error string }
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		t.Fatalf("POST /api/sessions without NATS: %s, body not JSON: %v", res.Status, err)
+	}
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(out.Error, "cannot reach NATS") || res.Header.Get("Retry-After") == "" {
+		t.Errorf("POST /api/sessions without NATS: %s, Retry-After %q, error %q; want 503, a Retry-After and a message naming NATS",
+			res.Status, res.Header.Get("Retry-After"), out.Error)
+	}
+
+	// The form's fields in the query, which FormValue reads as well.
+	form, page := hostRequest(t, http.MethodPost, base, "/host/sessions?source=empty&title=later", cookie)
+	if form.StatusCode != http.StatusServiceUnavailable || !strings.Contains(page, "cannot reach NATS") || !strings.Contains(page, "<form") {
+		t.Errorf("the new-session form without NATS: %s; want 503 and the form again with a message naming NATS:\n%s", form.Status, page)
+	}
 }

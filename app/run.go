@@ -83,6 +83,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var cluster live.ClusterLog // nil: one server, SQLite
 	if cfg.Nats != "" {
 		jl, err := openCluster(ctx, cfg, log)
+		if err != nil && ctx.Err() != nil {
+			// Stopped while it waited for NATS: an ordinary stop.
+			log.Info("stopped before NATS was reached", "err", err)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -235,17 +240,16 @@ func newStartScreen(cfg config, addr net.Addr, key string, terminal bool) startS
 	return s
 }
 
-// natsConnectWithin bounds the first connection to NATS at start: a
-// node that cannot reach it says so rather than wait without a word.
-const natsConnectWithin = 30 * time.Second
-
 // openCluster connects to NATS for cluster mode. NATS is not embedded:
 // a kill -9 of this node must not take a JetStream replica with it.
+// A node started before NATS, or with NATS down, waits for it until it is
+// stopped, saying so in the log every few seconds: a deployment that
+// starts everything at once then comes up by itself. It does not listen
+// meanwhile, so a balancer's health check finds it down.
 func openCluster(ctx context.Context, cfg config, log *slog.Logger) (*jslog.Log, error) {
-	octx, cancel := context.WithTimeout(ctx, natsConnectWithin)
-	defer cancel()
+	log.Info("connecting to NATS", "nats", redactURLs(cfg.Nats), "replicas", cfg.NatsReplicas)
 	name, _ := os.Hostname()
-	jl, err := jslog.Open(octx, jslog.Config{
+	jl, err := jslog.Open(ctx, jslog.Config{
 		URLs: cfg.Nats, Name: "netstudy " + name + " " + cfg.Addr, Replicas: cfg.NatsReplicas, Logger: log,
 	})
 	if err != nil {

@@ -36,6 +36,22 @@ const giveUpDisconnected = 3 * time.Second
 // reach any NATS server.
 var ErrNoConnection = errors.New("no connection to NATS")
 
+// unreachable says ErrNoConnection once the connection has been down for
+// giveUpDisconnected. The time counts from the loss of the connection, not
+// from each append: while NATS stays away, the first append waits those
+// seconds and every later one fails at once, instead of each spending
+// them in turn behind the one before.
+func (l *Log) unreachable() error {
+	if l.nc.IsConnected() {
+		return nil
+	}
+	since := l.down.Load()
+	if since == 0 || time.Since(time.Unix(0, since)) < giveUpDisconnected {
+		return nil
+	}
+	return fmt.Errorf("%w (%s)", ErrNoConnection, l.nc.Status())
+}
+
 // Append stores cmds in the session's log and returns their sequences once
 // JetStream acknowledged them all. Unfenced, the commands are published at
 // once and their acknowledgements awaited together; whatever was not
@@ -64,16 +80,9 @@ func (l *Log) Append(ctx context.Context, sessionID string, cmds []cmdlog.Comman
 		todo[i] = i
 	}
 	var lastErr error
-	var downSince time.Time
 	for {
-		if !l.nc.IsConnected() {
-			if downSince.IsZero() {
-				downSince = time.Now()
-			} else if time.Since(downSince) >= giveUpDisconnected {
-				return nil, fmt.Errorf("append to %s: %w (%s)", sessionID, ErrNoConnection, l.nc.Status())
-			}
-		} else {
-			downSince = time.Time{}
+		if err := l.unreachable(); err != nil {
+			return nil, fmt.Errorf("append to %s: %w", sessionID, err)
 		}
 		futures := make([]jetstream.PubAckFuture, len(todo))
 		for k, i := range todo {
@@ -133,6 +142,9 @@ func (l *Log) publishFenced(ctx context.Context, sessionID string, c cmdlog.Comm
 	id := msgID(sessionID, c)
 	var lastErr error
 	for {
+		if err := l.unreachable(); err != nil {
+			return 0, fmt.Errorf("append %s to %s: %w", c.Kind, sessionID, err)
+		}
 		pctx, cancel := context.WithTimeout(ctx, publishTimeout)
 		ack, err := l.js.PublishMsg(pctx, message(sessionID, c),
 			jetstream.WithMsgID(id), jetstream.WithExpectLastSequencePerSubject(last))

@@ -45,6 +45,7 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -80,6 +81,9 @@ type Log struct {
 	stream jetstream.Stream
 	kv     jetstream.KeyValue
 	log    *slog.Logger
+	// down is when the connection was lost, Unix nanoseconds; 0 while
+	// connected. Appends made after it has been down a while fail at once.
+	down atomic.Int64
 }
 
 var (
@@ -88,10 +92,15 @@ var (
 )
 
 // Open connects to NATS and makes the stream and the bucket if they do not
-// exist yet (every node may do so at once: the same configuration twice is
-// no change). The connection reconnects forever; while it is down, appends
-// fail at once rather than queue, so that nothing is acknowledged that no
-// server has.
+// exist yet. Every node of a deployment may start at the same moment: each
+// looks them up first and makes them only when they are missing, takes
+// "already exists" from a create as a sign to look them up again, and
+// sends every request with its own short timeout, because JetStream leaves
+// requests about a just-made replicated stream unanswered until its leader
+// is elected. Open waits for NATS, saying so in the log every few seconds,
+// until ctx ends. The connection then reconnects forever; while it is down,
+// appends fail within seconds rather than queue, so that nothing is
+// acknowledged that no server has.
 func Open(ctx context.Context, cfg Config) (*Log, error) {
 	if cfg.Replicas == 0 {
 		cfg.Replicas = 3
@@ -99,35 +108,50 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
+	l := &Log{log: cfg.Logger}
 	logger := cfg.Logger
 	nc, err := nats.Connect(cfg.URLs,
 		nats.Name(cfg.Name),
+		// A node may start before NATS does: it keeps trying rather
+		// than exit, and Open says in the log what it waits for.
+		nats.RetryOnFailedConnect(true),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(250*time.Millisecond),
 		// No buffer while disconnected: a command published into it
 		// could reach the stream long after its append returned an error.
 		nats.ReconnectBufSize(-1),
 		nats.DisconnectErrHandler(func(c *nats.Conn, err error) {
+			l.down.CompareAndSwap(0, time.Now().UnixNano())
 			if !c.IsClosed() { // not our own Close
 				logger.Warn("nats: disconnected", "err", err)
 			}
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) {
+			l.down.Store(0)
 			logger.Info("nats: reconnected", "server", c.ConnectedUrlRedacted())
+		}),
+		nats.ConnectHandler(func(c *nats.Conn) {
+			l.down.Store(0)
+			logger.Info("nats: connected", "server", c.ConnectedUrlRedacted())
 		}),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("connect to nats %s: %w", cfg.URLs, err)
+		return nil, fmt.Errorf("connect to nats %s: %w", redactURLs(cfg.URLs), err)
+	}
+	l.nc = nc
+	if !nc.IsConnected() {
+		// Until the first connection, the handlers above have not run.
+		l.down.Store(time.Now().UnixNano())
 	}
 	// Acks that never come are given up after publishTimeout, and the
 	// append sends the command again (its ID makes that safe).
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(publishTimeout))
+	l.js, err = jetstream.New(nc, jetstream.WithPublishAsyncTimeout(publishTimeout))
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	l := &Log{nc: nc, js: js, log: logger}
-	l.stream, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	w := &waiter{log: logger, urls: redactURLs(cfg.URLs), nc: nc}
+	l.stream, err = ensureStream(ctx, l.js, w, jetstream.StreamConfig{
 		Name:        StreamName,
 		Description: "netstudy: every live session's commands, in order",
 		Subjects:    []string{SubjectPrefix + ">"},
@@ -139,15 +163,9 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	})
 	if err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("create stream %s: %w", StreamName, err)
-	}
-	// A new replicated stream elects its leader after it is created;
-	// until then, appends and reads find nobody to answer.
-	if err := waitLeader(ctx, l.stream); err != nil {
-		nc.Close()
 		return nil, fmt.Errorf("stream %s: %w", StreamName, err)
 	}
-	l.kv, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	l.kv, err = ensureBucket(ctx, l.js, w, jetstream.KeyValueConfig{
 		Bucket:      BucketName,
 		Description: "netstudy: facts every node shares",
 		Storage:     jetstream.FileStorage,
@@ -156,7 +174,7 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 	})
 	if err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("create bucket %s: %w", BucketName, err)
+		return nil, fmt.Errorf("bucket %s: %w", BucketName, err)
 	}
 	return l, nil
 }
@@ -174,22 +192,6 @@ func (l *Log) Healthy(ctx context.Context) error {
 		return fmt.Errorf("jetstream: %w", err)
 	}
 	return nil
-}
-
-// waitLeader waits until the stream has a leader.
-func waitLeader(ctx context.Context, st jetstream.Stream) error {
-	for {
-		info, err := st.Info(ctx)
-		if err == nil && (info.Cluster == nil || info.Cluster.Leader != "") {
-			return nil
-		}
-		if err != nil && !transient(err) {
-			return err
-		}
-		if !pause(ctx, retryPause) {
-			return fmt.Errorf("no leader elected: %w", ctx.Err())
-		}
-	}
 }
 
 // token is what a session ID or join code may be: one subject token or key

@@ -30,10 +30,11 @@ type ClusterLog interface {
 	SubscribePresence(sessionID string, fn func([]byte)) (stop func(), err error)
 }
 
-// errClusterUnreachable wraps a failure to read a session from NATS:
-// not a wrong code, and not worth a "no such session" that would send a
-// phone back to the join form.
-var errClusterUnreachable = errors.New("the class's sessions are out of reach")
+// ErrClusterUnreachable wraps a failure to read or record a session in
+// NATS: not a wrong code, and not worth a "no such session" that would
+// send a phone back to the join form; a new session refused with it may
+// be asked for again in a moment.
+var ErrClusterUnreachable = errors.New("the class's sessions are out of reach")
 
 // factsWithin bounds a read or write of the cluster's facts made for a
 // request or by an actor.
@@ -93,14 +94,14 @@ func (h *Hub) createCluster(ctx context.Context, rec store.Session) (string, err
 				rec.Code = h.newCode()
 				continue
 			}
-			return "", fmt.Errorf("claim a join code: %w", err)
+			return "", fmt.Errorf("%w: claim a join code: %w", ErrClusterUnreachable, err)
 		}
 		err := h.cl.CreateSession(ctx, cmdlog.Session{
 			ID: rec.ID, Code: rec.Code, Title: rec.Title, Source: rec.Source, Setup: rec.Setup, CreatedAt: rec.CreatedAt,
 		})
 		if err != nil {
 			_ = h.cl.ReleaseCode(ctx, rec.Code, rec.ID)
-			return "", err
+			return "", fmt.Errorf("%w: record the session: %w", ErrClusterUnreachable, err)
 		}
 		return rec.Code, nil
 	}
@@ -156,14 +157,14 @@ func (h *Hub) loadAndStart(ctx context.Context, id string) (*actor, error) {
 		return nil, ErrNoSession
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errClusterUnreachable, err)
+		return nil, fmt.Errorf("%w: %w", ErrClusterUnreachable, err)
 	}
 	if !s.EndedAt.IsZero() && h.now().Sub(s.EndedAt) > h.endedLinger {
 		return nil, ErrNoSession
 	}
 	a, err := h.loadCluster(lctx, s)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errClusterUnreachable, err)
+		return nil, fmt.Errorf("%w: %w", ErrClusterUnreachable, err)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -214,7 +215,7 @@ func (h *Hub) clusterActorByCode(ctx context.Context, code string) (*actor, erro
 		return nil, ErrNoSession
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errClusterUnreachable, err)
+		return nil, fmt.Errorf("%w: %w", ErrClusterUnreachable, err)
 	}
 	return h.clusterActorByID(ctx, id)
 }
@@ -235,7 +236,7 @@ func validToken(s string) bool {
 
 // findByCode returns the running session with a join code: on this node,
 // or in cluster mode on any. The error is ErrNoSession, or in cluster mode
-// errClusterUnreachable when NATS could not say.
+// ErrClusterUnreachable when NATS could not say.
 func (h *Hub) findByCode(code string) (*actor, error) {
 	if h.cl == nil {
 		if a, ok := h.actorByCode(code); ok {
@@ -319,7 +320,11 @@ func (h *Hub) endCluster(ctx context.Context, id string) error {
 func (h *Hub) clusterSessions(ctx context.Context) ([]cmdlog.Session, error) {
 	lctx, cancel := context.WithTimeout(ctx, factsWithin)
 	defer cancel()
-	return h.cl.Sessions(lctx)
+	recs, err := h.cl.Sessions(lctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: list sessions: %w", ErrClusterUnreachable, err)
+	}
+	return recs, nil
 }
 
 // clusterReport rebuilds a session's results from its log, on any node.

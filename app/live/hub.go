@@ -667,7 +667,7 @@ func (h *Hub) receive(c *client, env Envelope) error {
 		if errors.Is(err, ErrTooManyAttempts) {
 			return protocolErr("too_many_attempts", "%v", err)
 		}
-		if errors.Is(err, errClusterUnreachable) {
+		if errors.Is(err, ErrClusterUnreachable) {
 			// Not "no such session": the client comes back on a new
 			// connection, after its backoff, and says hello again.
 			c.sendNow("error", "", 0, errUnavailable)

@@ -107,6 +107,9 @@ func (s *Server) handleAPICreateSession(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, sentence(err))
 	}
 	info, err := s.hub.Create(c.Request().Context(), setup)
+	if errors.Is(err, live.ErrClusterUnreachable) {
+		return clusterUnreachable(c, err)
+	}
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
 	}
@@ -119,4 +122,24 @@ func sentence(err error) string {
 	msg := err.Error()
 	r, size := utf8.DecodeRuneInString(msg)
 	return string(unicode.ToUpper(r)) + msg[size:] + "."
+}
+
+// cantReachNATS is what a teacher or a script is told when a new session
+// cannot be recorded because NATS is out of reach: nothing is wrong with
+// the request, and the same request may work in a moment.
+const cantReachNATS = "This server cannot reach NATS, where the live sessions are kept, so the session was not created. Try again in a moment."
+
+// cantListWithoutNATS is the host page's message when NATS is out of
+// reach and the sessions cannot be listed.
+const cantListWithoutNATS = "This server cannot reach NATS, where the live sessions are kept, so they cannot be listed or started right now. Try again in a moment."
+
+// retryAfter is the Retry-After of that refusal, in seconds: about the
+// time NATS takes to elect a leader or a client to reconnect.
+const retryAfter = "5"
+
+// clusterUnreachable refuses a request with 503 and cantReachNATS,
+// logging the cause for the operator.
+func clusterUnreachable(c echo.Context, err error) error {
+	c.Response().Header().Set("Retry-After", retryAfter)
+	return echo.NewHTTPError(http.StatusServiceUnavailable, cantReachNATS).SetInternal(err)
 }

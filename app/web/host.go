@@ -68,8 +68,19 @@ func (s *Server) handleHost(c echo.Context) error {
 	return s.renderHostPage(c, http.StatusOK, defaultNewSessionForm(), "")
 }
 
+// renderHostPage renders the host page with the form and msg. Without
+// NATS, the page still comes, with the form and a 503 that says why the
+// session lists are missing: the teacher sees what is wrong, not a 500.
 func (s *Server) renderHostPage(c echo.Context, status int, form newSessionForm, msg string) error {
 	sessions, err := s.hub.Sessions(c.Request().Context())
+	if errors.Is(err, live.ErrClusterUnreachable) {
+		s.log.Warn("list sessions", "err", err)
+		c.Response().Header().Set("Retry-After", retryAfter)
+		status, sessions, err = http.StatusServiceUnavailable, nil, nil
+		if msg == "" {
+			msg = cantListWithoutNATS
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -87,8 +98,10 @@ func (s *Server) renderHostPage(c echo.Context, status int, form newSessionForm,
 			page.Past = append(page.Past, info)
 		}
 	}
-	if page.Running, err = s.hub.Running(c.Request().Context()); err != nil {
-		return err
+	if status != http.StatusServiceUnavailable {
+		if page.Running, err = s.hub.Running(c.Request().Context()); err != nil {
+			return err
+		}
 	}
 	for _, n := range snap.Notes.Notes {
 		if n.Err == nil && len(n.QA) > 0 {
@@ -111,6 +124,13 @@ func (s *Server) handleHostCreate(c echo.Context) error {
 		return s.renderHostPage(c, http.StatusUnprocessableEntity, form, err.Error())
 	}
 	info, err := s.hub.Create(c.Request().Context(), setup)
+	if errors.Is(err, live.ErrClusterUnreachable) {
+		// The form comes back as it was, so that sending it again is
+		// one click.
+		s.log.Warn("create a session", "err", err)
+		c.Response().Header().Set("Retry-After", retryAfter)
+		return s.renderHostPage(c, http.StatusServiceUnavailable, form, cantReachNATS)
+	}
 	if err != nil {
 		return err
 	}
