@@ -158,3 +158,35 @@ func TestLogKeepsTheFileFormat(t *testing.T) {
 		t.Fatalf("Append after reopening: %v, %v; want [3]", seqs, err)
 	}
 }
+
+// BenchmarkAppendLog is BenchmarkAppend through the Log the live runtime
+// uses: the same batches, numbered and fenced by the log in the
+// transaction.
+func BenchmarkAppendLog(b *testing.B) {
+	for _, size := range []int{1, 32, 1000} {
+		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
+			ctx := context.Background()
+			s := open(b, b.TempDir())
+			defer s.Close()
+			if err := s.CreateSession(ctx, Session{ID: "s", Code: "1", Title: "t", Setup: []byte("{}"), CreatedAt: time.Now()}); err != nil {
+				b.Fatal(err)
+			}
+			l := NewLog(s)
+			payload := []byte(`{"participant":"p123","question":"q1","round":1,"choices":["b"],"command_id":"c-0123456789"}`)
+			batch := make([]cmdlog.Command, size)
+			last := uint64(0)
+			b.ResetTimer()
+			for range b.N {
+				for i := range batch {
+					batch[i] = cmdlog.Command{Kind: "answer", At: time.Now(), Payload: payload}
+				}
+				seqs, err := l.Append(ctx, "s", batch, cmdlog.FenceAt(last))
+				if err != nil {
+					b.Fatal(err)
+				}
+				last = seqs[len(seqs)-1]
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/answer")
+		})
+	}
+}
