@@ -19,8 +19,9 @@ import (
 // appended. Command IDs are not stored (the table has no column for them,
 // and the file format stays as it was): on one server the only writer of a
 // session is its actor in this process, which applies a command before it
-// stores it and refuses a retried command there, so there is nothing for
-// the log to drop; and an Append is one transaction, so after an error
+// stores it and recognises a retry there (an answer by its command ID in
+// the state machine, a join by its nickname) without storing anything, so
+// there is nothing for the log to drop; and an Append is one transaction, so after an error
 // nothing of it was stored and a retry cannot store anything twice.
 type Log struct {
 	st *Store
