@@ -101,7 +101,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	creds := auth.New(key, secret)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	hub := live.NewHub(live.Config{Store: st, Cluster: cluster, Auth: creds, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
+	hub := live.NewHub(live.Config{Store: st, Commands: store.NewLog(st), Cluster: cluster, Auth: creds, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
 
 	cat := catalog.New(contentFS, log)
 	var keys web.InstructorKeyChanger // nil: the key is the teacher's own

@@ -1,9 +1,9 @@
 // Package cmdlog is the seam between the live session runtime and where
 // sessions are kept: the ordered log of every session's commands (Log) and
-// the few facts every node of a class must agree on (Facts). Its
-// implementation is NATS JetStream (app/jslog); one process
-// keeps its sessions in SQLite through app/store (see below why not
-// through this interface).
+// the few facts every node of a class must agree on (Facts). Log has two
+// implementations: SQLite (app/store.Log), which one process uses, and
+// NATS JetStream (app/jslog), which a cluster uses for Log and Facts.
+// app/cmdlog/cmdlogtest runs the same cases against both.
 //
 // # The design: no owner, the stream orders
 //
@@ -45,17 +45,20 @@
 // state machine does no I/O. Fencing (Append with a Fence) remains for the
 // writers that do need a single writer, such as a migration copying a log.
 //
-// # One server does not go through this interface
+// # One server: the same Log, applied before it is stored
 //
-// The one-server runtime keeps using app/store directly: there the actor
-// applies a command when it arrives and stores the batch while it applies
-// the next (group commit), which is why one process is as fast as it is.
-// In a cluster a command is applied only once the log has ordered it, so
-// the two differ in when the state machine runs, not only in where a
-// command is written; an adapter of SQLite to Log would have bent the fast
-// path to the cluster's order for nothing. The live runtime therefore
-// branches (app/live/follow.go explains where), and only the cluster
-// implementation of Log and Facts exists (app/jslog).
+// The one-server runtime stores and reads its sessions through Log too,
+// over SQLite, but it keeps applying a command when it arrives: the actor
+// numbers each command as it applies it and stores the batch with a
+// fenced Append while it applies the next (group commit), which is why one
+// process is as fast as it is. That is right there because a session's
+// only writer is its actor in this process: arrival order is the log's
+// order, so there is nothing for the log to decide first. In a cluster a
+// command is applied only once the log has ordered it. The two modes
+// therefore differ in when the state machine runs, which is a branch in
+// the live runtime (app/live/follow.go explains where), not in where
+// commands are written. The SQLite log numbers a session's commands 1, 2,
+// 3 and does not store command IDs: see app/store.Log for why.
 //
 // # Ids in the log
 //

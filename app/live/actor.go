@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -12,7 +13,6 @@ import (
 	"netstudy/app/cmdlog"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
-	"netstudy/app/store"
 )
 
 // maxBatch bounds how many queued messages an actor handles, and stores in
@@ -115,7 +115,7 @@ type actor struct {
 // storingBatch is a batch of applied commands on its way to the store.
 type storingBatch struct {
 	pend  []pending
-	recs  []store.Command
+	recs  []cmdlog.Command
 	start time.Time
 	done  chan error // the store's answer, sent once
 }
@@ -150,11 +150,11 @@ func (a *actor) reset() {
 // rebuild replays a stored log into a fresh session. The events it yields
 // are numbered exactly as they were the first time, so clients resume
 // across a restart as if nothing happened.
-func (a *actor) rebuild(cmds []store.Command) {
+func (a *actor) rebuild(cmds []cmdlog.Command) {
 	a.reset()
 	for _, c := range cmds {
 		res, err := a.applyLogged(c.Kind, c.Payload, c.At)
-		a.cmdSeq = c.Seq
+		a.cmdSeq = int64(c.Seq)
 		if c.Kind != "tick" {
 			a.lastActive = c.At
 		}
@@ -382,7 +382,7 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 		}
 	}
 	var pend []pending
-	var recs []store.Command
+	var recs []cmdlog.Command
 	for _, m := range batch {
 		if m.kind == msgCommand {
 			p, rec := a.command(m)
@@ -413,7 +413,7 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 }
 
 // command applies one client command in memory and says what to store.
-func (a *actor) command(m actorMsg) (pending, *store.Command) {
+func (a *actor) command(m actorMsg) (pending, *cmdlog.Command) {
 	c, env := m.c, m.env
 	p := pending{c: c, id: env.ID, arrived: m.arrived}
 	now := a.hub.now()
@@ -485,7 +485,7 @@ func (a *actor) command(m actorMsg) (pending, *store.Command) {
 		return p, nil
 	}
 	a.cmdSeq++
-	return p, &store.Command{SessionID: a.id, Seq: a.cmdSeq, Kind: env.Type, At: now, Payload: payload}
+	return p, &cmdlog.Command{Seq: uint64(a.cmdSeq), Kind: env.Type, At: now, Payload: payload}
 }
 
 type joinResult struct {
@@ -508,7 +508,7 @@ type ackData struct {
 
 // commit stores the batch, then acknowledges and publishes it, before it
 // returns.
-func (a *actor) commit(ctx context.Context, pend []pending, recs []store.Command) {
+func (a *actor) commit(ctx context.Context, pend []pending, recs []cmdlog.Command) {
 	a.store(ctx, pend, recs)
 	a.settle(ctx)
 }
@@ -519,7 +519,7 @@ func (a *actor) commit(ctx context.Context, pend []pending, recs []store.Command
 // acknowledged and published in order. If that one failed, the session was
 // rebuilt from the store without it, and this batch, applied on top of it,
 // is gone too: its commands are refused, and their clients send them again.
-func (a *actor) store(ctx context.Context, pend []pending, recs []store.Command) {
+func (a *actor) store(ctx context.Context, pend []pending, recs []cmdlog.Command) {
 	if !a.settle(ctx) {
 		refuseUnsaved(pend)
 		return
@@ -531,9 +531,27 @@ func (a *actor) store(ctx context.Context, pend []pending, recs []store.Command)
 	if len(recs) == 0 {
 		b.done <- nil
 	} else {
-		go func() { b.done <- a.hub.store.Append(ctx, recs) }()
+		go func() { b.done <- appendBatch(ctx, a.hub.cmds, a.id, recs) }()
 	}
 	a.storing = b
+}
+
+// appendBatch stores an applied batch in the session's log. The actor
+// numbered the commands as it applied them, and stores one batch at a time,
+// so the log must be exactly where the batch starts: the fence says so, and
+// a log that numbered them otherwise is an error, after which the actor
+// rebuilds the session from what the log holds.
+func appendBatch(ctx context.Context, log cmdlog.Log, sessionID string, recs []cmdlog.Command) error {
+	seqs, err := log.Append(ctx, sessionID, recs, cmdlog.FenceAt(recs[0].Seq-1))
+	if err != nil {
+		return err
+	}
+	for i, seq := range seqs {
+		if seq != recs[i].Seq {
+			return fmt.Errorf("store commands of %s: stored as #%d, applied as #%d", sessionID, seq, recs[i].Seq)
+		}
+	}
+	return nil
 }
 
 // settle waits for the batch being stored, then acknowledges and publishes
@@ -607,7 +625,7 @@ func refuseUnsaved(pend []pending) {
 }
 
 func (a *actor) restoreFromStore(ctx context.Context) {
-	cmds, err := a.hub.store.Commands(ctx, a.id)
+	cmds, err := a.hub.cmds.Commands(ctx, a.id)
 	if err != nil {
 		a.hub.log.Error("reload session after a failed store", "session", a.id, "err", err)
 		return
@@ -678,8 +696,8 @@ func (a *actor) endIfIdle(ctx context.Context) {
 // is nobody to acknowledge.
 func (a *actor) commitOwn(ctx context.Context, kind string, now time.Time, events []session.Event) {
 	a.cmdSeq++
-	rec := store.Command{SessionID: a.id, Seq: a.cmdSeq, Kind: kind, At: now, Payload: []byte("{}")}
-	a.commit(ctx, []pending{{events: events}}, []store.Command{rec})
+	rec := cmdlog.Command{Seq: uint64(a.cmdSeq), Kind: kind, At: now, Payload: []byte("{}")}
+	a.commit(ctx, []pending{{events: events}}, []cmdlog.Command{rec})
 }
 
 // publish numbers events, keeps them for resume and routes them.

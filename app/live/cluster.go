@@ -187,13 +187,9 @@ func (h *Hub) loadCluster(ctx context.Context, s cmdlog.Session) (*actor, error)
 	if err != nil {
 		return nil, err
 	}
-	recs := make([]store.Command, len(cmds))
-	for i, c := range cmds {
-		recs[i] = store.Command{SessionID: s.ID, Seq: int64(c.Seq), Kind: c.Kind, At: c.At, Payload: c.Payload}
-	}
 	a := newActor(h, s.ID, s.Code, setup, s.CreatedAt)
 	a.cl = newClusterActor(h.cl, h.now())
-	a.rebuild(recs)
+	a.rebuild(cmds)
 	if n := len(cmds); n > 0 {
 		a.cl.seq = cmds[n-1].Seq
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"netstudy/app/auth"
+	"netstudy/app/cmdlog"
 	"netstudy/app/quiz"
 	"netstudy/app/session"
 	"netstudy/app/store"
@@ -40,6 +41,9 @@ type SessionInfo struct {
 // Config is what a Hub needs.
 type Config struct {
 	Store *store.Store
+	// Commands is the sessions' log on one server; nil: the log of Store
+	// (store.NewLog). In cluster mode Cluster is the log.
+	Commands cmdlog.Log
 	// Cluster, when set, keeps live sessions in NATS JetStream instead of
 	// Store (cluster mode; see cluster.go).
 	Cluster  ClusterLog
@@ -75,6 +79,7 @@ type Config struct {
 // is cancelled, and Wait returns once every goroutine it started is gone.
 type Hub struct {
 	store   *store.Store
+	cmds    cmdlog.Log // the sessions' commands on one server
 	cl      ClusterLog // nil on one server
 	nodeID  string     // tells this node's presence from the others' (cluster mode)
 	auth    *auth.Credentials
@@ -140,6 +145,10 @@ func NewHub(cfg Config) *Hub {
 		byCode:      map[string]*actor{},
 		loading:     map[string]*loadCall{},
 		clients:     map[*client]struct{}{},
+	}
+	h.cmds = cfg.Commands
+	if h.cmds == nil && cfg.Store != nil {
+		h.cmds = store.NewLog(cfg.Store)
 	}
 	for _, o := range cfg.AllowedOrigins {
 		h.origins[o] = true
@@ -337,7 +346,7 @@ func (h *Hub) load(ctx context.Context, rec store.Session) (*actor, error) {
 	if err := json.Unmarshal(rec.Setup, &setup); err != nil {
 		return nil, fmt.Errorf("session %s setup: %w", rec.ID, err)
 	}
-	cmds, err := h.store.Commands(ctx, rec.ID)
+	cmds, err := h.cmds.Commands(ctx, rec.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math/bits"
 	"os"
 	"path/filepath"
 	"strings"
@@ -181,21 +180,12 @@ func (s *Store) Append(ctx context.Context, cmds []Command) error {
 		return fmt.Errorf("append: begin: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
-	// Many rows per INSERT: each statement costs a round through
-	// database/sql and the driver, which a class's burst of answers
-	// would otherwise pay once per answer. The rows go in the prepared
-	// INSERTs of powers of two: 1,000 commands are six statements.
-	for len(cmds) > 0 {
-		k := bits.Len(uint(min(len(cmds), 1<<(insertSizes-1)))) - 1
-		chunk := cmds[:1<<k]
-		cmds = cmds[len(chunk):]
-		args := make([]any, 0, 5*len(chunk))
-		for _, c := range chunk {
-			args = append(args, c.SessionID, c.Seq, c.Kind, c.At.UnixMicro(), c.Payload)
-		}
-		if _, err := tx.StmtContext(ctx, s.inserts[k]).ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("append %s #%d to #%d: %w", chunk[0].SessionID, chunk[0].Seq, chunk[len(chunk)-1].Seq, err)
-		}
+	err = s.insert(ctx, tx, len(cmds), func(args []any, i int) []any {
+		c := cmds[i]
+		return append(args, c.SessionID, c.Seq, c.Kind, c.At.UnixMicro(), c.Payload)
+	})
+	if err != nil {
+		return fmt.Errorf("append %s #%d to #%d: %w", cmds[0].SessionID, cmds[0].Seq, cmds[len(cmds)-1].Seq, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("append: commit: %w", err)
