@@ -107,8 +107,13 @@ func Start(t testing.TB) *Cluster {
 	c := &Cluster{t: t, binary: Binary(t)}
 	dir := t.TempDir()
 	ports := freePorts(t, 3*Size)
+	// Names of this cluster alone: a killed server's peers keep dialling
+	// its route port, which another test's cluster may be given next; with
+	// names of their own, the two clusters refuse each other's routes
+	// instead of merging.
+	name := fmt.Sprintf("natstest-%d", ports[Size])
 	for i := range Size {
-		s := &Server{Name: "n" + strconv.Itoa(i+1), ClientPort: ports[i], httpPort: ports[2*Size+i]}
+		s := &Server{Name: fmt.Sprintf("%s-n%d", name, i+1), ClientPort: ports[i], httpPort: ports[2*Size+i]}
 		var routes []string
 		for j := range Size {
 			if j != i {
@@ -127,11 +132,11 @@ jetstream {
   max_file_store: 1GB
 }
 cluster {
-  name: natstest
+  name: %s
   listen: 127.0.0.1:%d
   routes: [%s]
 }
-`, s.Name, s.ClientPort, s.httpPort, s.logFile, filepath.Join(dir, s.Name), ports[Size+i], strings.Join(routes, ", "))
+`, s.Name, s.ClientPort, s.httpPort, s.logFile, filepath.Join(dir, s.Name), name, ports[Size+i], strings.Join(routes, ", "))
 		if err := os.WriteFile(s.config, []byte(conf), 0o644); err != nil {
 			t.Fatal(err)
 		}
