@@ -318,6 +318,7 @@ func (a *actor) run(ctx context.Context) {
 			a.settle(ctx)
 			a.endIfIdle(ctx)
 			if a.cl != nil {
+				a.checkUnapplied(time.Now())
 				a.publishPresence(time.Now())
 				a.forgetStalePresence(time.Now())
 				if retire == nil && a.unwatched(a.hub.now()) {
