@@ -91,8 +91,9 @@ type clusterActor struct {
 	// claimedLive is whether this node last claimed the session's quiz
 	// as played live (see syncLiveClaim).
 	claimedLive bool
-	// tickFor is the deadline this node last proposed a tick for.
-	tickFor time.Time
+	// tickFor is the deadline this node last proposed a tick for, and
+	// tickProposed when it did.
+	tickFor, tickProposed time.Time
 	// lastWatched is when this node last had a client in the session.
 	lastWatched time.Time
 	// presenceIn carries the other nodes' presence from the subscription;
@@ -363,6 +364,11 @@ func (a *actor) proposeOwn(id, kind string, at time.Time, done chan error) {
 	if done != nil {
 		a.cl.waiting[id] = append(a.cl.waiting[id], waiter{done: done})
 	}
+	for _, q := range a.cl.queued {
+		if q.ID == id {
+			return // queued already, behind an append in flight
+		}
+	}
 	a.propose(cmdlog.Command{ID: id, Kind: kind, At: at, Payload: []byte("{}")})
 	a.flushProposals()
 }
@@ -550,7 +556,7 @@ func (a *actor) proposeTick() {
 	if !ok || a.hub.now().Before(d) {
 		return
 	}
-	a.cl.tickFor = d
+	a.cl.tickFor, a.cl.tickProposed = d, a.hub.now()
 	a.proposeOwn("tick."+strconv.FormatInt(d.UnixMicro(), 10), "tick", d, nil)
 }
 
