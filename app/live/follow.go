@@ -425,8 +425,13 @@ func (a *actor) onAppended(out appendOutcome) {
 				} else {
 					a.answerWaiters(cmd.ID, ackOutcome{})
 				}
-			case len(cl.waiting[cmd.ID]) > 0:
-				cl.unapplied[cmd.ID] = unapplied{seq: out.seqs[i], deadline: deadline}
+			default:
+				// Watched even without a sender here (a tick): a stored
+				// command that stays unapplied means a stalled follower.
+				// A copy proposed again keeps the first deadline.
+				if _, ok := cl.unapplied[cmd.ID]; !ok {
+					cl.unapplied[cmd.ID] = unapplied{seq: out.seqs[i], deadline: deadline}
+				}
 			}
 		}
 	}

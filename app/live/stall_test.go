@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"netstudy/app/cmdlog"
 	"netstudy/app/natstest"
@@ -105,5 +106,38 @@ func TestClusterStalledFollower(t *testing.T) {
 	}
 	if fmt.Sprint(kinds) != "[join ask_next answer close]" {
 		t.Errorf("the log holds %v, want the answer once", kinds)
+	}
+}
+
+// TestClusterStalledFollowerTick stalls the follower at a question's
+// deadline, a command no client waits for: the node still notices its
+// tick stored and not applied, starts its follower over, and closes the
+// question for its students.
+func TestClusterStalledFollowerTick(t *testing.T) {
+	c := natstest.Start(t)
+	stalling := &stallingLog{kind: "tick", stalled: make(chan struct{})}
+	a := startClusterHub(t, c, 0, func(cfg *Config) {
+		stalling.ClusterLog = cfg.Cluster
+		cfg.Cluster = stalling
+	})
+	qs := testQuestions()
+	qs[0].TimeLimit = time.Second
+	info, err := a.hub.Create(context.Background(), session.Setup{Title: "Quick", Options: session.DefaultOptions(), Questions: qs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := a.dial(t, true)
+	host.hello(info.Code, RoleHost, "")
+	st := a.dial(t, false)
+	st.hello(info.Code, RoleStudent, "")
+	st.join("ada")
+	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
+		t.Fatalf("ask_next refused: %+v", ack.Error)
+	}
+	st.expect(session.TypeQuestionClosed, "")
+	select {
+	case <-stalling.stalled:
+	default:
+		t.Fatal("the follower never stalled: the test proves nothing")
 	}
 }
