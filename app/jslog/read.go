@@ -92,6 +92,22 @@ func (l *Log) Follow(ctx context.Context, sessionID string, afterSeq uint64, fn 
 		return fmt.Errorf("follow %s: %w", sessionID, err)
 	}
 	defer msgs.Stop()
+	// Next takes a context, but once the ordered consumer has lost its
+	// consumer (the stream's leader died) it makes a new one in a loop
+	// that only Stop ends, retrying for ever while the creation fails:
+	// without this, a follower asked to stop or start over stayed stuck
+	// in Next, and delivered nothing, without an error. Stop waits for
+	// the loop's next attempt; Follow returns after it.
+	stopped := make(chan struct{})
+	stopOnEnd := context.AfterFunc(ctx, func() {
+		defer close(stopped)
+		msgs.Stop()
+	})
+	defer func() {
+		if !stopOnEnd() {
+			<-stopped
+		}
+	}()
 	for {
 		m, err := msgs.Next(jetstream.NextContext(ctx))
 		if err != nil {

@@ -318,6 +318,7 @@ func (a *actor) run(ctx context.Context) {
 			a.settle(ctx)
 			a.endIfIdle(ctx)
 			if a.cl != nil {
+				a.checkUnapplied(time.Now())
 				a.publishPresence(time.Now())
 				a.forgetStalePresence(time.Now())
 				if retire == nil && a.unwatched(a.hub.now()) {
@@ -336,7 +337,10 @@ func (a *actor) armTimer(t *time.Timer) {
 	t.Stop()
 	if d, ok := a.sess.Deadline(); ok {
 		if a.cl != nil && d.Equal(a.cl.tickFor) {
-			d = d.Add(tickRetry) // proposed: again only if not applied by then
+			// Proposed: again only if not applied by then. Counted from
+			// the proposal, not the deadline, or a tick the log is slow
+			// to take would be proposed again without a pause.
+			d = a.cl.tickProposed.Add(tickRetry)
 		}
 		t.Reset(max(0, d.Sub(a.hub.now())))
 	}

@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -40,6 +41,15 @@ import (
 // resend, like the load generator, still see their answers through it.
 const appendWithin = 20 * time.Second
 
+// applyWithin bounds the wait, once an append returned, for this node's
+// follower to deliver the command: it delivers in milliseconds, so a
+// command not applied by then means the follower stalled (an ordered
+// consumer can stop delivering without an error when the stream's leader
+// dies). Past it the command's senders hear "unavailable" and send it
+// again (deduplicated by its id), and the follower starts over from the
+// last command applied.
+const applyWithin = 5 * time.Second
+
 // tickRetry is how long after a deadline a node that proposed the tick and
 // has not seen it applied proposes it again (the same id: stored once).
 const tickRetry = time.Second
@@ -70,14 +80,20 @@ type clusterActor struct {
 	// waiting are this node's senders of each command appended, by id,
 	// until the command is applied.
 	waiting map[string][]waiter
+	// unapplied are the commands stored but not yet applied here, by id:
+	// the sequence the append returned and when to give up waiting.
+	unapplied map[string]unapplied
+	// refollow asks the follower goroutine to start over (capacity 1).
+	refollow chan struct{}
 	// acks remembers recent commands' outcomes, for a command appended
 	// again whose first copy was applied already (two generations).
 	acks, acksOld map[string]ackOutcome
 	// claimedLive is whether this node last claimed the session's quiz
 	// as played live (see syncLiveClaim).
 	claimedLive bool
-	// tickFor is the deadline this node last proposed a tick for.
-	tickFor time.Time
+	// tickFor is the deadline this node last proposed a tick for, and
+	// tickProposed when it did.
+	tickFor, tickProposed time.Time
 	// lastWatched is when this node last had a client in the session.
 	lastWatched time.Time
 	// presenceIn carries the other nodes' presence from the subscription;
@@ -100,6 +116,11 @@ type waiter struct {
 	done    chan error // for the server's own commands (Hub.End); nil for a client's
 }
 
+type unapplied struct {
+	seq      uint64
+	deadline time.Time
+}
+
 type ackOutcome struct {
 	result any
 	err    error
@@ -118,6 +139,8 @@ func newClusterActor(log cmdlog.Log, now time.Time) *clusterActor {
 		followed:    make(chan cmdlog.Command, maxBatch),
 		appended:    make(chan appendOutcome, 1),
 		waiting:     map[string][]waiter{},
+		unapplied:   map[string]unapplied{},
+		refollow:    make(chan struct{}, 1),
 		acks:        map[string]ackOutcome{},
 		presenceIn:  make(chan []byte, presenceInbox),
 		remote:      map[string]remotePresence{},
@@ -178,15 +201,7 @@ func (a *actor) startFollowing(ctx context.Context) {
 		defer cl.wg.Done()
 		after := cl.seq
 		for {
-			err := cl.log.Follow(ctx, a.id, after, func(c cmdlog.Command) error {
-				select {
-				case cl.followed <- c:
-					after = c.Seq
-					return nil
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			})
+			err := a.followOnce(ctx, after, func(seq uint64) { after = seq })
 			if ctx.Err() != nil {
 				return
 			}
@@ -196,6 +211,43 @@ func (a *actor) startFollowing(ctx context.Context) {
 			}
 		}
 	}()
+}
+
+// followOnce follows the log after seq until ctx ends, the log fails, or
+// the actor asks for a fresh start through refollow; delivered reports
+// each sequence handed to the actor.
+func (a *actor) followOnce(ctx context.Context, after uint64, delivered func(uint64)) error {
+	cl := a.cl
+	select {
+	case <-cl.refollow: // asked between two runs: this one is the fresh start
+	default:
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	watched := make(chan struct{})
+	go func() { // stops when Follow returns, before followOnce does
+		defer close(watched)
+		select {
+		case <-cl.refollow:
+			cancel()
+		case <-fctx.Done():
+		}
+	}()
+	err := cl.log.Follow(fctx, a.id, after, func(c cmdlog.Command) error {
+		select {
+		case cl.followed <- c:
+			delivered(c.Seq)
+			return nil
+		case <-fctx.Done():
+			return fctx.Err()
+		}
+	})
+	cancel()
+	<-watched
+	if err != nil && ctx.Err() == nil && fctx.Err() != nil {
+		return errors.New("stalled: no command delivered in time")
+	}
+	return err
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) bool {
@@ -312,6 +364,11 @@ func (a *actor) proposeOwn(id, kind string, at time.Time, done chan error) {
 	if done != nil {
 		a.cl.waiting[id] = append(a.cl.waiting[id], waiter{done: done})
 	}
+	for _, q := range a.cl.queued {
+		if q.ID == id {
+			return // queued already, behind an append in flight
+		}
+	}
 	a.propose(cmdlog.Command{ID: id, Kind: kind, At: at, Payload: []byte("{}")})
 	a.flushProposals()
 }
@@ -359,12 +416,21 @@ func (a *actor) onAppended(out appendOutcome) {
 	} else {
 		// The batch and its time go where one server's commits do.
 		a.hub.metrics.observeCommit(len(out.cmds), time.Since(out.start))
+		deadline := time.Now().Add(applyWithin)
 		for i, cmd := range out.cmds {
-			if out.seqs[i] <= cl.seq {
+			switch {
+			case out.seqs[i] <= cl.seq:
 				if o, ok := a.recall(cmd.ID); ok {
 					a.answerWaiters(cmd.ID, o)
 				} else {
 					a.answerWaiters(cmd.ID, ackOutcome{})
+				}
+			default:
+				// Watched even without a sender here (a tick): a stored
+				// command that stays unapplied means a stalled follower.
+				// A copy proposed again keeps the first deadline.
+				if _, ok := cl.unapplied[cmd.ID]; !ok {
+					cl.unapplied[cmd.ID] = unapplied{seq: out.seqs[i], deadline: deadline}
 				}
 			}
 		}
@@ -388,10 +454,34 @@ func (a *actor) remember(id string, o ackOutcome) {
 	cl.acks[id] = o
 }
 
+// checkUnapplied refuses the commands stored but still not applied
+// applyWithin after their append returned, so that their senders send
+// them again rather than wait forever, and starts the follower over.
+func (a *actor) checkUnapplied(now time.Time) {
+	cl := a.cl
+	stalled := false
+	for id, u := range cl.unapplied {
+		if now.Before(u.deadline) {
+			continue
+		}
+		a.hub.log.Warn("a stored command was not applied in time", "session", a.id,
+			"command", id, "seq", u.seq, "applied", cl.seq)
+		a.answerWaiters(id, ackOutcome{err: errUnavailable})
+		stalled = true
+	}
+	if stalled {
+		select {
+		case cl.refollow <- struct{}{}:
+		default: // asked already
+		}
+	}
+}
+
 // answerWaiters acknowledges every sender waiting for command id.
 func (a *actor) answerWaiters(id string, o ackOutcome) []waiter {
 	ws := a.cl.waiting[id]
 	delete(a.cl.waiting, id)
+	delete(a.cl.unapplied, id)
 	acked := time.Now()
 	for _, w := range ws {
 		if w.done != nil {
@@ -471,7 +561,7 @@ func (a *actor) proposeTick() {
 	if !ok || a.hub.now().Before(d) {
 		return
 	}
-	a.cl.tickFor = d
+	a.cl.tickFor, a.cl.tickProposed = d, a.hub.now()
 	a.proposeOwn("tick."+strconv.FormatInt(d.UnixMicro(), 10), "tick", d, nil)
 }
 
