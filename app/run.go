@@ -12,9 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -232,7 +230,7 @@ func newStartScreen(cfg config, addr net.Addr, key string, terminal bool) startS
 		KeyGiven:       cfg.InstructorKey != "",
 		LinkAgain:      linkAgainCommand(cfg),
 		QR:             terminal,
-		Nats:           redactURLs(cfg.Nats),
+		Nats:           jslog.RedactURLs(cfg.Nats),
 	}
 	if !s.KeyGiven {
 		s.InstructorLink = instructorLink(base, key)
@@ -247,7 +245,7 @@ func newStartScreen(cfg config, addr net.Addr, key string, terminal bool) startS
 // starts everything at once then comes up by itself. It does not listen
 // meanwhile, so a balancer's health check finds it down.
 func openCluster(ctx context.Context, cfg config, log *slog.Logger) (*jslog.Log, error) {
-	log.Info("connecting to NATS", "nats", redactURLs(cfg.Nats), "replicas", cfg.NatsReplicas)
+	log.Info("connecting to NATS", "nats", jslog.RedactURLs(cfg.Nats), "replicas", cfg.NatsReplicas)
 	name, _ := os.Hostname()
 	jl, err := jslog.Open(ctx, jslog.Config{
 		URLs: cfg.Nats, Name: "netstudy " + name + " " + cfg.Addr, Replicas: cfg.NatsReplicas, Logger: log,
@@ -255,26 +253,8 @@ func openCluster(ctx context.Context, cfg config, log *slog.Logger) (*jslog.Log,
 	if err != nil {
 		return nil, fmt.Errorf("--nats: %w", err)
 	}
-	log.Info("cluster mode", "nats", redactURLs(cfg.Nats), "replicas", cfg.NatsReplicas)
+	log.Info("cluster mode", "nats", jslog.RedactURLs(cfg.Nats), "replicas", cfg.NatsReplicas)
 	return jl, nil
-}
-
-// redactURLs drops any user and password from comma-separated URLs, for
-// the screen and the logs.
-func redactURLs(urls string) string {
-	if urls == "" {
-		return ""
-	}
-	parts := strings.Split(urls, ",")
-	for i, p := range parts {
-		p = strings.TrimSpace(p)
-		if u, err := url.Parse(p); err == nil && u.User != nil {
-			u.User = nil
-			p = u.String()
-		}
-		parts[i] = p
-	}
-	return strings.Join(parts, ",")
 }
 
 // listenError explains the commonest failure of a start: another program,

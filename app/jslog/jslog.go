@@ -136,7 +136,7 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 		}),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("connect to nats %s: %w", redactURLs(cfg.URLs), err)
+		return nil, fmt.Errorf("connect to nats %s: %w", RedactURLs(cfg.URLs), err)
 	}
 	l.nc = nc
 	if !nc.IsConnected() {
@@ -150,7 +150,7 @@ func Open(ctx context.Context, cfg Config) (*Log, error) {
 		nc.Close()
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
-	w := &waiter{log: logger, urls: redactURLs(cfg.URLs), nc: nc}
+	w := &waiter{log: logger, urls: RedactURLs(cfg.URLs), nc: nc}
 	l.stream, err = ensureStream(ctx, l.js, w, jetstream.StreamConfig{
 		Name:        StreamName,
 		Description: "netstudy: every live session's commands, in order",

@@ -176,9 +176,9 @@ func (w *waiter) pause(ctx context.Context, what string, err error) bool {
 	return pause(ctx, retryPause)
 }
 
-// redactURLs drops any user and password from comma-separated URLs, for
-// the logs.
-func redactURLs(urls string) string {
+// RedactURLs drops any user and password from comma-separated URLs, for
+// the screen and the logs.
+func RedactURLs(urls string) string {
 	parts := strings.Split(urls, ",")
 	for i, p := range parts {
 		p = strings.TrimSpace(p)
