@@ -293,19 +293,26 @@ func TestClusterDeadlineOnce(t *testing.T) {
 	if onA.Seq != onB.Seq || onA.Seq == 0 {
 		t.Errorf("question_closed is #%d on one node, #%d on the other", onA.Seq, onB.Seq)
 	}
+	if kinds := loggedKinds(t, a, info.ID); fmt.Sprint(kinds) != "[join join ask_next tick]" {
+		t.Errorf("the log holds %v, want one tick after the question", kinds)
+	}
+}
+
+// loggedKinds lists the kind of every command of a session's log, as the
+// hub's node reads it from the cluster.
+func loggedKinds(t *testing.T, h *testHub, sessionID string) []string {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
 	defer cancel()
-	cmds, err := a.hub.cl.Commands(ctx, info.ID)
+	cmds, err := h.hub.cl.Commands(ctx, sessionID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kinds []string
-	for _, cmd := range cmds {
-		kinds = append(kinds, cmd.Kind)
+	kinds := make([]string, len(cmds))
+	for i, cmd := range cmds {
+		kinds[i] = cmd.Kind
 	}
-	if fmt.Sprint(kinds) != "[join join ask_next tick]" {
-		t.Errorf("the log holds %v, want one tick after the question", kinds)
-	}
+	return kinds
 }
 
 // TestClusterPresence shows the instructor, on one node, a student

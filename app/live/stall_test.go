@@ -94,17 +94,7 @@ func TestClusterStalledFollower(t *testing.T) {
 	if err := json.Unmarshal(closed.Data, &cp); err != nil || cp.Answered != 1 {
 		t.Errorf("question closed with %s, want 1 answer", closed.Data)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
-	defer cancel()
-	cmds, err := a.hub.cl.Commands(ctx, info.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var kinds []string
-	for _, cmd := range cmds {
-		kinds = append(kinds, cmd.Kind)
-	}
-	if fmt.Sprint(kinds) != "[join ask_next answer close]" {
+	if kinds := loggedKinds(t, a, info.ID); fmt.Sprint(kinds) != "[join ask_next answer close]" {
 		t.Errorf("the log holds %v, want the answer once", kinds)
 	}
 }
