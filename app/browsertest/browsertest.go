@@ -18,10 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -33,6 +31,9 @@ const Timeout = 20 * time.Second
 type Browser struct {
 	ctx    context.Context // the first tab; owns the browser process
 	cancel context.CancelFunc
+
+	mu   sync.Mutex
+	idle []*tab // tabs a finished test gave back, wiped, for the next NewPage
 }
 
 // New returns the Chromium for the test. In a package whose TestMain runs
@@ -191,25 +192,26 @@ func (p *Page) Expect(substr string) {
 	p.expected = append(p.expected, substr)
 }
 
-// NewPage opens a fresh, isolated tab that collects console errors,
-// exceptions and CSP violations.
+// NewPage gives the test a tab of its own, in a browser context of its own
+// (cookies, storage, permissions), like a separate person's phone. The tab
+// goes back to the browser when the test ends and is wiped before another
+// test gets it (see tab.wipe): opening a context and a tab, and starting
+// the renderer that comes with it, costs Chromium most of a second of
+// processor time, which a whole package's browser tests paid a hundred
+// times over.
 func (b *Browser) NewPage(t testing.TB) *Page {
 	t.Helper()
-	// A new browser context in a window of its own: headless Chromium
-	// refuses to open a tab in a context that has no window yet.
-	exec := cdp.WithExecutor(b.ctx, chromedp.FromContext(b.ctx).Browser)
-	bctx, err := target.CreateBrowserContext().WithDisposeOnDetach(true).Do(exec)
+	tb, err := b.takeTab()
 	if err != nil {
-		t.Fatalf("browsertest: create browser context: %v", err)
+		t.Fatalf("browsertest: %v", err)
 	}
-	id, err := target.CreateTarget("about:blank").WithBrowserContextID(bctx).WithNewWindow(true).Do(exec)
-	if err != nil {
-		t.Fatalf("browsertest: open window: %v", err)
-	}
-	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(id))
+	// The test's own context: its listeners, and the page's problem
+	// collector, end with it (chromedp drops a listener whose context is
+	// done), so none of them hears the next test's page.
+	ctx, cancel := context.WithCancel(tb.ctx)
 	t.Cleanup(func() {
 		cancel()
-		_ = target.DisposeBrowserContext(bctx).Do(exec)
+		b.giveBack(tb)
 	})
 	p := &Page{Ctx: ctx}
 	chromedp.ListenTarget(ctx, func(ev any) {
@@ -232,9 +234,6 @@ func (b *Browser) NewPage(t testing.TB) *Page {
 			}
 		}
 	})
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("browsertest: open tab: %v", err)
-	}
 	return p
 }
 
