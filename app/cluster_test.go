@@ -24,16 +24,13 @@ import (
 // plays a quiz across the nodes while the tests take nodes and NATS
 // servers away.
 
-// clusterTest skips the test when this build has no cluster mode (no
-// --nats flag); any other trouble starting a node is a failure.
-//
-// The cluster tests do not run in parallel: the servers of a cluster keep
-// dialling the route port of a server a test killed, and natstest names
-// every cluster alike, so a second cluster that happens to get that port
-// is joined to the first (seen: "Duplicate Server Name", then "no suitable
-// peers for placement").
+// clusterTest runs the test in parallel with the others, and skips it
+// when this build has no cluster mode (no --nats flag); any other trouble
+// starting a node is a failure. The tests mostly wait (for elections, for
+// reconnections), so two at once take half the time.
 func clusterTest(t *testing.T) {
 	t.Helper()
+	t.Parallel() // each test has a NATS cluster of its own, named after its ports
 	if testing.Short() {
 		t.Skip("starts NATS servers and server processes")
 	}

@@ -140,6 +140,13 @@ func start(path string) (*Browser, error) {
 		chromedp.NoSandbox, // CI runs as root, where Chromium's sandbox cannot start
 		chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true),
+		// chromedp's own list, and two features that cost a renderer
+		// process per navigation: the back-forward cache keeps the page
+		// left alive in its process, so the next page needs another, and
+		// a spare renderer is started ahead of each navigation. Without
+		// them the web package's tests start a few renderers instead of
+		// a few hundred, and use a third less processor time.
+		chromedp.Flag("disable-features", "site-per-process,Translate,BlinkGenPropertyTrees,BackForwardCache,SpareRendererForSitePerProcess"),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("no-first-run", true),
 		chromedp.UserDataDir(profile),

@@ -12,6 +12,7 @@ import (
 // the SQLite log passes (app/store), against JetStream on a real
 // three-server cluster.
 func TestLogConformance(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	n := 0
 	cmdlogtest.Run(t, cmdlogtest.Subject{

@@ -20,6 +20,7 @@ import (
 // consumer's retry loop, which ignores the context, so a follower could
 // neither stop nor start over, and delivered nothing for good.
 func TestFollowStopsWhileItsConsumerIsGone(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	l := open(t, c, 0)
 	ctx, cancel := context.WithTimeout(context.Background(), wait)

@@ -48,6 +48,7 @@ func ids(cmds []cmdlog.Command) []string {
 // TestCluster runs against one real three-server cluster: the subtests
 // that only read and write first, the ones that kill servers last.
 func TestCluster(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	// Three nodes, each connected to a different NATS server.
 	nodes := []*jslog.Log{open(t, c, 0), open(t, c, 1), open(t, c, 2)}

@@ -17,6 +17,7 @@ import (
 // cluster, as a deployment that starts every node at once does: each must
 // make or find the stream and the bucket, and all must then work.
 func TestOpenTogether(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
@@ -57,6 +58,7 @@ func TestOpenTogether(t *testing.T) {
 // are refused with ErrNoConnection, the later ones at once rather than
 // each after its own wait.
 func TestNATSAwayAndBack(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	for i := range natstest.Size {
 		c.Kill(i)

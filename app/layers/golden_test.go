@@ -50,6 +50,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	for _, v := range variants(t) {
 		a, b := marshal(t, build(t, v)), marshal(t, build(t, v))
 		if !bytes.Equal(a, b) {

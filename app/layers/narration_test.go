@@ -321,6 +321,7 @@ func unexplained(desc string, f *frameFacts) []string {
 // TestNarrationMatchesBytes ties every number in every step that is about a
 // packet to the bytes of that packet's frame.
 func TestNarrationMatchesBytes(t *testing.T) {
+	t.Parallel()
 	for _, v := range variants(t) {
 		s := build(t, v)
 		isn := flowISN(t, s)

@@ -13,6 +13,7 @@ import (
 // capture with checksum validation on: no malformed packet, no bad
 // checksum, and the dissectors it picks agree with the model.
 func TestWireshark(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs tshark once per scenario")
 	}

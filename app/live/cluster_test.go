@@ -68,6 +68,7 @@ func seqsOf(seen []Envelope, types ...string) []string {
 // resumes on the second with its token and last seq and misses nothing;
 // an answer sent again through the other node is stored and counted once.
 func TestClusterTwoHubs(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	a := startClusterHub(t, c, 0)
 	b := startClusterHub(t, c, 1)
@@ -210,6 +211,7 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 // than acknowledge what it could not store, and once NATS is back takes
 // the same command again, without a restart, and stores it once.
 func TestClusterWithoutNATS(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	// The clients read only while the test waits on them, so they answer
 	// no ping while it waits for NATS (a restart of three servers takes
@@ -276,6 +278,7 @@ func TestClusterWithoutNATS(t *testing.T) {
 // two hubs: both fire the deadline, the log keeps one tick, and both
 // number the close the same.
 func TestClusterDeadlineOnce(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	a := startClusterHub(t, c, 0)
 	b := startClusterHub(t, c, 2)
@@ -327,6 +330,7 @@ func loggedKinds(t *testing.T, h *testHub, sessionID string) []string {
 // connected to another: connected, with its transport and round-trip
 // time, as the other node measured them.
 func TestClusterPresence(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	a := startClusterHub(t, c, 0)
 	b := startClusterHub(t, c, 1)
@@ -376,6 +380,7 @@ func TestClusterPresence(t *testing.T) {
 // running and ends it, the creator's dashboard sees the end, and a third
 // node that never followed the session rebuilds its results from the log.
 func TestClusterListEndResults(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	a := startClusterHub(t, c, 0)
 	b := startClusterHub(t, c, 1)
@@ -450,6 +455,7 @@ func openPoll(t *testing.T, base string) *pollClient {
 // request reaches the other, and the channel it opens there resumes from
 // its last seq, missing nothing, with the seqs the instructor saw.
 func TestClusterLongPollingMovesNodes(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	a := startClusterHub(t, c, 0)
 	b := startClusterHub(t, c, 1)
@@ -514,6 +520,7 @@ func TestClusterLongPollingMovesNodes(t *testing.T) {
 // stamps what it appends with its own clock): every node counts it as
 // instant, none as faster than possible, and all agree.
 func TestClusterClockSkew(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	a := startClusterHub(t, c, 0)
 	b := startClusterHub(t, c, 1)
@@ -555,6 +562,7 @@ func TestClusterClockSkew(t *testing.T) {
 // dashboard open on another is closed, told why, and the cookie it used
 // is refused there too.
 func TestClusterSignOutEverywhere(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	a := startClusterHub(t, c, 0)
 	b := startClusterHub(t, c, 1)
@@ -582,6 +590,7 @@ func TestClusterSignOutEverywhere(t *testing.T) {
 // and last seq and sends what it was not acknowledged again, with the same
 // id. Every answer is counted once, acknowledged or not before the stop.
 func TestClusterNodeStopsMidBurst(t *testing.T) {
+	t.Parallel()
 	const students = 10
 	c := natstest.Start(t)
 	a := startClusterHub(t, c, 0)
@@ -671,6 +680,7 @@ func TestClusterNodeStopsMidBurst(t *testing.T) {
 // join code is freed in the cluster's facts, and the node goes on creating
 // sessions. Retiring once took the hub's lock twice and hung the node.
 func TestClusterEndedSessionRetires(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	a := startClusterHub(t, c, 0, func(cfg *Config) { cfg.EndedLinger = time.Millisecond })
 	info := a.create(t)

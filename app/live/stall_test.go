@@ -45,6 +45,7 @@ func (l *stallingLog) Follow(ctx context.Context, sessionID string, afterSeq uin
 // leave it unanswered for good), starts its follower over, and takes the
 // page's resend of the same command, which the log stores once.
 func TestClusterStalledFollower(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	stalling := &stallingLog{kind: "answer", stalled: make(chan struct{})}
 	a := startClusterHub(t, c, 0, func(cfg *Config) {
@@ -104,6 +105,7 @@ func TestClusterStalledFollower(t *testing.T) {
 // tick stored and not applied, starts its follower over, and closes the
 // question for its students.
 func TestClusterStalledFollowerTick(t *testing.T) {
+	t.Parallel()
 	c := natstest.Start(t)
 	stalling := &stallingLog{kind: "tick", stalled: make(chan struct{})}
 	a := startClusterHub(t, c, 0, func(cfg *Config) {
