@@ -138,7 +138,9 @@ func (l *Log) ReleaseLive(ctx context.Context, source, sessionID string) error {
 	return l.release(ctx, key, sessionID, "live quiz "+source)
 }
 
-// LiveQuizzes maps every quiz played live to its session.
+// LiveQuizzes maps every quiz played live to its session. Like Sessions,
+// it may trail a write made a moment before (see each); claims themselves
+// are exact.
 func (l *Log) LiveQuizzes(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
 	err := l.each(ctx, livePrefix+"*", func(e jetstream.KeyValueEntry) error {
@@ -331,6 +333,9 @@ func (l *Log) Sessions(ctx context.Context) ([]cmdlog.Session, error) {
 
 // each calls fn with every current entry under keys, through a watcher
 // that delivers the current values, then a nil marking the end of them.
+// The watcher's consumer may be placed on a replica a moment behind the
+// stream's leader, so a listing can miss a write made just before: fine
+// for the lists people read, never used to decide a claim.
 func (l *Log) each(ctx context.Context, keys string, fn func(jetstream.KeyValueEntry) error) error {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
