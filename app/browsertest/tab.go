@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/cdproto/target"
@@ -110,6 +111,10 @@ func (tb *tab) wipe() error {
 		fetch.Disable(),
 		emulation.SetScriptExecutionDisabled(false),
 		chromedp.Navigate("about:blank"),
+		// The pointer where a fresh window has it, no button held: the
+		// last test may have hovered or pressed anywhere.
+		input.DispatchMouseEvent(input.MouseReleased, 0, 0).WithButton(input.Left),
+		input.DispatchMouseEvent(input.MouseMoved, 0, 0),
 		emulation.ClearDeviceMetricsOverride(),
 		emulation.SetTouchEmulationEnabled(false),
 		emulation.SetEmulatedMedia(), // no media, no features: the browser's own

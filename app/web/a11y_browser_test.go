@@ -92,9 +92,11 @@ func TestStudentPagesPassAxe(t *testing.T) {
 	t.Parallel()
 	ts, srv := startTestServer(t, testServerConfig{Content: content.FS})
 	b := browsertest.New(t)
+	// One page after another: the test runs beside the package's other
+	// tests all the same, and two audits at once cost Chromium a third
+	// more processor time than one after the other.
 	for _, pg := range studyPages(srv) {
 		t.Run(pg.path, func(t *testing.T) {
-			t.Parallel()
 			p := b.NewPage(t)
 			p.Run(t, chromedp.Navigate(ts.URL+pg.path), browsertest.WaitJS(pg.ready))
 			if strings.HasPrefix(pg.path, "/notes/") {
