@@ -399,15 +399,7 @@ func (a *actor) handle(ctx context.Context, batch []actorMsg) {
 		// Keep order: what came before this message takes effect first.
 		a.commit(ctx, pend, recs)
 		pend, recs = nil, nil
-		switch m.kind {
-		case msgAttach:
-			a.attach(m.c, m.hello)
-		case msgDetach:
-			a.detach(m.c)
-		case msgQuery:
-			m.query(a)
-			close(m.done)
-		}
+		a.handleConnection(m)
 	}
 	if pipelined {
 		a.store(ctx, pend, recs)
@@ -842,6 +834,21 @@ func reaches(aud session.Audience, c *client) bool {
 		return aud.Host()
 	}
 	return c.participantID != "" && aud.Reaches(c.participantID)
+}
+
+// handleConnection plays a message about the session's connections or a
+// query from another goroutine; commands go their own way, which depends
+// on whether the session runs on one server or in a cluster.
+func (a *actor) handleConnection(m actorMsg) {
+	switch m.kind {
+	case msgAttach:
+		a.attach(m.c, m.hello)
+	case msgDetach:
+		a.detach(m.c)
+	case msgQuery:
+		m.query(a)
+		close(m.done)
+	}
 }
 
 func (a *actor) attach(c *client, h hello) {

@@ -46,6 +46,21 @@ func startClusterHub(t *testing.T, c *natstest.Cluster, server int, tune ...func
 	})
 }
 
+// askFirst connects the instructor and a student, ada, to the session on
+// hub th, and opens its first question.
+func (th *testHub) askFirst(t *testing.T, code string) (host, st *wsClient) {
+	t.Helper()
+	host = th.dial(t, true)
+	host.hello(code, RoleHost, "")
+	st = th.dial(t, false)
+	st.hello(code, RoleStudent, "")
+	st.join("ada")
+	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
+		t.Fatalf("ask_next refused: %+v", ack.Error)
+	}
+	return host, st
+}
+
 // seqsOf lists the seq of every numbered event of the types given, in the
 // order the client saw them.
 func seqsOf(seen []Envelope, types ...string) []string {
@@ -218,14 +233,7 @@ func TestClusterWithoutNATS(t *testing.T) {
 	// seconds on a loaded machine): the heartbeat is not what is tested.
 	a := startClusterHub(t, c, 0, func(cfg *Config) { cfg.ReadTimeout = 10 * time.Minute })
 	info := a.create(t)
-	host := a.dial(t, true)
-	host.hello(info.Code, RoleHost, "")
-	st := a.dial(t, false)
-	st.hello(info.Code, RoleStudent, "")
-	st.join("ada")
-	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
-		t.Fatalf("ask_next refused: %+v", ack.Error)
-	}
+	host, st := a.askFirst(t, info.Code)
 	st.expect(session.TypeQuestionOpened, "")
 	// Each check has a short bound of its own, as /healthz does: a request
 	// sent just before the connection went can wait for its whole context.

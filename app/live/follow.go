@@ -270,13 +270,8 @@ func (a *actor) handleProposals(batch []actorMsg) {
 			if cmd, ok := a.proposal(m); ok {
 				a.propose(cmd)
 			}
-		case msgAttach:
-			a.attach(m.c, m.hello)
-		case msgDetach:
-			a.detach(m.c)
-		case msgQuery:
-			m.query(a)
-			close(m.done)
+		default:
+			a.handleConnection(m)
 		}
 	}
 	a.flushProposals()

@@ -53,14 +53,7 @@ func TestClusterStalledFollower(t *testing.T) {
 		cfg.Cluster = stalling
 	})
 	info := a.create(t)
-	host := a.dial(t, true)
-	host.hello(info.Code, RoleHost, "")
-	st := a.dial(t, false)
-	st.hello(info.Code, RoleStudent, "")
-	st.join("ada")
-	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
-		t.Fatalf("ask_next refused: %+v", ack.Error)
-	}
+	host, st := a.askFirst(t, info.Code)
 	st.expect(session.TypeQuestionOpened, "")
 
 	answer := clientAnswer{QuestionID: "q1", Round: 1, Choices: []string{"a"}}
@@ -118,14 +111,7 @@ func TestClusterStalledFollowerTick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	host := a.dial(t, true)
-	host.hello(info.Code, RoleHost, "")
-	st := a.dial(t, false)
-	st.hello(info.Code, RoleStudent, "")
-	st.join("ada")
-	if ack := host.ack(host.command("ask_next", nil)); !ack.OK {
-		t.Fatalf("ask_next refused: %+v", ack.Error)
-	}
+	_, st := a.askFirst(t, info.Code)
 	st.expect(session.TypeQuestionClosed, "")
 	select {
 	case <-stalling.stalled:
