@@ -31,9 +31,6 @@ const Timeout = 20 * time.Second
 type Browser struct {
 	ctx    context.Context // the first tab; owns the browser process
 	cancel context.CancelFunc
-
-	mu   sync.Mutex
-	idle []*tab // tabs a finished test gave back, wiped, for the next NewPage
 }
 
 // New returns the Chromium for the test. In a package whose TestMain runs
@@ -199,27 +196,17 @@ func (p *Page) Expect(substr string) {
 	p.expected = append(p.expected, substr)
 }
 
-// NewPage gives the test a tab of its own, in a browser context of its own
-// (cookies, storage, permissions), like a separate person's phone. The tab
-// goes back to the browser when the test ends and is wiped before another
-// test gets it (see tab.wipe): opening a context and a tab, and starting
-// the renderer that comes with it, costs Chromium most of a second of
-// processor time, which a whole package's browser tests paid a hundred
-// times over.
+// NewPage opens a fresh tab in a browser context of its own (cookies,
+// storage, permissions), like a separate person's phone, that collects
+// console errors, exceptions and CSP violations.
 func (b *Browser) NewPage(t testing.TB) *Page {
 	t.Helper()
-	tb, err := b.takeTab()
+	tb, err := b.openTab()
 	if err != nil {
 		t.Fatalf("browsertest: %v", err)
 	}
-	// The test's own context: its listeners, and the page's problem
-	// collector, end with it (chromedp drops a listener whose context is
-	// done), so none of them hears the next test's page.
-	ctx, cancel := context.WithCancel(tb.ctx)
-	t.Cleanup(func() {
-		cancel()
-		b.giveBack(tb)
-	})
+	ctx := tb.ctx
+	t.Cleanup(func() { b.closeTab(tb) })
 	p := &Page{Ctx: ctx}
 	chromedp.ListenTarget(ctx, func(ev any) {
 		switch ev := ev.(type) {

@@ -5,12 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
-	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/fetch"
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -77,72 +73,5 @@ func TestPagesAreIsolated(t *testing.T) {
 	bob.Run(t, chromedp.Navigate(ts.URL+"/"), chromedp.Evaluate("document.cookie", &c))
 	if a != "who=alice" || c != "" {
 		t.Errorf("cookies: alice %q, bob %q; want alice's cookie kept from bob", a, c)
-	}
-}
-
-// TestATabGivenBackKeepsNothing has one test leave everything it can in
-// its tab, and the next test, given the same tab on the same origin, find
-// none of it: a fresh context's cookies, storage, viewport, media,
-// scripts and permissions, and no listener of the test before.
-func TestATabGivenBackKeepsNothing(t *testing.T) {
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/set" {
-			http.SetCookie(w, &http.Cookie{Name: "who", Value: "alice"})
-		}
-		w.Write([]byte(`<!doctype html><title>t</title><script>document.title = "ran"</script>`))
-	}))
-	defer ts.Close()
-	b := New(t)
-	var first target.ID
-	var heard atomic.Int32
-	var stopped atomic.Bool
-	t.Run("leaves", func(t *testing.T) {
-		p := b.NewPage(t)
-		first = chromedp.FromContext(p.Ctx).Target.TargetID
-		chromedp.ListenTarget(p.Ctx, func(any) {
-			if stopped.Load() {
-				heard.Add(1)
-			}
-		})
-		p.Run(t,
-			chromedp.Navigate(ts.URL+"/set"),
-			chromedp.Evaluate(`localStorage.setItem("k", "v"); sessionStorage.setItem("k", "v"); true`, nil),
-			chromedp.EmulateViewport(360, 640, chromedp.EmulateMobile),
-			emulation.SetTouchEmulationEnabled(true).WithMaxTouchPoints(5),
-			emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}),
-			emulation.SetScriptExecutionDisabled(true),
-			fetch.Enable().WithPatterns([]*fetch.RequestPattern{{URLPattern: "*/never", RequestStage: fetch.RequestStageRequest}}),
-		)
-	})
-	stopped.Store(true)
-	t.Run("finds none of it", func(t *testing.T) {
-		p := b.NewPage(t)
-		if id := chromedp.FromContext(p.Ctx).Target.TargetID; id != first {
-			t.Fatalf("got tab %s, want %s given back", id, first)
-		}
-		var got struct {
-			Cookie, Local, Title string
-			Session              *string
-			Width                int
-			Dark, Touch          bool
-		}
-		p.Run(t,
-			chromedp.Navigate(ts.URL+"/"),
-			chromedp.Evaluate(`({Cookie: document.cookie, Local: localStorage.getItem("k") ?? "", Session: sessionStorage.getItem("k"),
-				Title: document.title, Width: innerWidth, Dark: matchMedia("(prefers-color-scheme: dark)").matches,
-				Touch: navigator.maxTouchPoints > 0})`, &got),
-		)
-		want := struct {
-			Cookie, Local, Title string
-			Session              *string
-			Width                int
-			Dark, Touch          bool
-		}{Title: "ran", Width: 1280}
-		if got != want {
-			t.Errorf("the tab given back shows %+v, want %+v", got, want)
-		}
-	})
-	if n := heard.Load(); n != 0 {
-		t.Errorf("a listener of the first test heard %d events of the second", n)
 	}
 }
