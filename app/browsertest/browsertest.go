@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -31,6 +32,9 @@ const Timeout = 20 * time.Second
 type Browser struct {
 	ctx    context.Context // the first tab; owns the browser process
 	cancel context.CancelFunc
+
+	mu   sync.Mutex
+	idle []cdp.BrowserContextID // wiped contexts, each with its window (tab.go)
 }
 
 // New returns the Chromium for the test. In a package whose TestMain runs
@@ -177,8 +181,8 @@ func findChromium() string {
 	return ""
 }
 
-// Page is one browser tab. Each NewPage gets its own browser context
-// (cookies, storage), like a separate person's phone.
+// Page is one browser tab. Each NewPage gets a browser context (cookies,
+// storage) that no other open page shares, like a separate person's phone.
 type Page struct {
 	Ctx context.Context
 
@@ -198,7 +202,8 @@ func (p *Page) Expect(substr string) {
 
 // NewPage opens a fresh tab in a browser context of its own (cookies,
 // storage, permissions), like a separate person's phone, that collects
-// console errors, exceptions and CSP violations.
+// console errors, exceptions and CSP violations. The context is wiped and
+// kept for a later page when the test ends (tab.go).
 func (b *Browser) NewPage(t testing.TB) *Page {
 	t.Helper()
 	tb, err := b.openTab()
@@ -306,9 +311,41 @@ func (p *Page) Eval(t testing.TB, expr string, out any) {
 }
 
 // WaitJS waits until the JavaScript expression is truthy: the way to wait
-// for a state without sleeping.
+// for a state without sleeping. It waits on whatever page the tab shows,
+// across navigations. (chromedp.Poll does not: it names the execution
+// context it last saw, which right after a navigation may be the page
+// that was left, and fails with "Cannot find context with specified id".)
 func WaitJS(expr string) chromedp.Action {
-	return chromedp.Poll(expr, nil, chromedp.WithPollingInterval(20*time.Millisecond))
+	script := fmt.Sprintf(`new Promise((done) => {
+		const check = () => ((%s) ? done(true) : setTimeout(check, 20));
+		check();
+	})`, expr)
+	wait := chromedp.Evaluate(script, nil, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) })
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		for {
+			err := wait.Do(ctx)
+			if err == nil || !leftPage(err) {
+				return err
+			}
+			select { // the tab is between two pages: wait on the next
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	})
+}
+
+// leftPage reports whether an evaluation failed because the tab left its
+// page (or had none yet) while it ran.
+func leftPage(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"Execution context was destroyed", "Cannot find context with specified id", "Cannot find default execution context", "Inspected target navigated or closed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // WaitFrames waits until the page has drawn n more frames: long enough for
