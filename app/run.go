@@ -24,6 +24,7 @@ import (
 	"netstudy/app/catalog"
 	"netstudy/app/jslog"
 	"netstudy/app/live"
+	"netstudy/app/live/wire"
 	"netstudy/app/store"
 	"netstudy/app/web"
 	"netstudy/content"
@@ -100,6 +101,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	hub := live.NewHub(live.Config{Store: st, Commands: store.NewLog(st), Cluster: cluster, Auth: creds, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
+	conns := wire.New(wire.Config{Hub: hub, Auth: creds, Log: log, Registry: reg})
 
 	cat := catalog.New(contentFS, log)
 	var keys web.InstructorKeyChanger // nil: the key is the teacher's own
@@ -109,6 +111,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	srv, err := web.New(web.Deps{
 		Catalog:        cat,
 		Hub:            hub,
+		Wire:           conns,
 		Auth:           creds,
 		InstructorKeys: keys,
 		Metrics:        reg,
@@ -158,9 +161,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := hub.Start(ctx); err != nil {
 		return err
 	}
+	conns.Start(ctx)
 	defer func() {
 		cancel()
-		hub.Wait()
+		hub.Wait() // its stop closes every connection, which the wire then ends
+		conns.Wait()
 	}()
 	wg.Add(1)
 	go func() {

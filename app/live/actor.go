@@ -39,7 +39,7 @@ const (
 
 type actorMsg struct {
 	kind  msgKind
-	c     *client
+	c     *Peer
 	env   Envelope
 	hello hello
 	query func(*actor)
@@ -87,10 +87,10 @@ type actor struct {
 	cmdSeq        int64 // last stored command
 	seq           uint64
 	hist          *history
-	hosts         map[*client]struct{}
-	students      map[*client]struct{}
-	unbound       map[*client]struct{} // students who said hello but have not joined
-	byParticipant map[string][]*client
+	hosts         map[*Peer]struct{}
+	students      map[*Peer]struct{}
+	unbound       map[*Peer]struct{} // students who said hello but have not joined
+	byParticipant map[string][]*Peer
 	joins         map[string]string            // joinKey -> participant id
 	volatile      map[session.AudienceKind]any // latest answer_count payload by audience
 	presenceDirty bool
@@ -140,10 +140,10 @@ func (a *actor) reset() {
 	a.joins = map[string]string{}
 	a.volatile = map[session.AudienceKind]any{}
 	if a.hosts == nil {
-		a.hosts = map[*client]struct{}{}
-		a.students = map[*client]struct{}{}
-		a.unbound = map[*client]struct{}{}
-		a.byParticipant = map[string][]*client{}
+		a.hosts = map[*Peer]struct{}{}
+		a.students = map[*Peer]struct{}{}
+		a.unbound = map[*Peer]struct{}{}
+		a.byParticipant = map[string][]*Peer{}
 	}
 }
 
@@ -168,7 +168,7 @@ func (a *actor) rebuild(cmds []cmdlog.Command) {
 		for _, ev := range res.events {
 			if ev.Type != session.TypeAnswerCount {
 				a.seq++
-				a.hist.add(logged{seq: a.seq, audience: ev.Audience, msg: newOutMsg(ev.Type, "", a.seq, ev.Payload)})
+				a.hist.add(logged{seq: a.seq, audience: ev.Audience, msg: newMessage(ev.Type, "", a.seq, ev.Payload)})
 			}
 		}
 	}
@@ -349,7 +349,7 @@ func (a *actor) armTimer(t *time.Timer) {
 // pending is a command applied in memory whose acknowledgement waits for
 // the batch to be stored.
 type pending struct {
-	c       *client
+	c       *Peer
 	id      string
 	arrived time.Time
 	result  any
@@ -710,7 +710,7 @@ func (a *actor) publish(evs []session.Event) {
 		}
 		a.flushVolatileNow(true) // a count must not arrive after the close it preceded
 		a.seq++
-		msg := newOutMsg(ev.Type, "", a.seq, ev.Payload)
+		msg := newMessage(ev.Type, "", a.seq, ev.Payload)
 		a.hist.add(logged{seq: a.seq, audience: ev.Audience, msg: msg})
 		a.route(ev.Audience, msg)
 		a.hub.metrics.eventsOut.Add(1)
@@ -737,12 +737,12 @@ type keyData struct {
 // sendKeyToHosts sends the open question's key to one dashboard (c), or to
 // every dashboard when c is nil. It is not a numbered event: it is not in
 // the history, so a projector can never replay it.
-func (a *actor) sendKeyToHosts(c *client) {
+func (a *actor) sendKeyToHosts(c *Peer) {
 	q, ok := a.sess.CurrentQuestion()
 	if !ok || a.sess.State() == session.Ended {
 		return
 	}
-	msg := newOutMsg("answer_key", "", 0, keyData{QuestionID: q.ID, Key: q.Key()})
+	msg := newMessage("answer_key", "", 0, keyData{QuestionID: q.ID, Key: q.Key()})
 	if c != nil {
 		c.send(msg)
 		return
@@ -785,7 +785,7 @@ func phoneCountDue(students int, sinceSent, sinceAnswer, waited time.Duration) b
 
 func (a *actor) flushVolatileNow(all bool) {
 	if len(a.answeredNew) > 0 {
-		msg := newOutMsg("answered", "", 0, answeredData{QuestionID: a.answeredQ, Round: a.answeredRound, ParticipantIDs: a.answeredNew})
+		msg := newMessage("answered", "", 0, answeredData{QuestionID: a.answeredQ, Round: a.answeredRound, ParticipantIDs: a.answeredNew})
 		for h := range a.hosts {
 			h.send(msg)
 		}
@@ -799,12 +799,12 @@ func (a *actor) flushVolatileNow(all bool) {
 		if kind != session.AudienceHost {
 			a.countsSent = time.Now()
 		}
-		a.route(session.Audience{Kind: kind}, newOutMsg(session.TypeAnswerCount, "", 0, payload))
+		a.route(session.Audience{Kind: kind}, newMessage(session.TypeAnswerCount, "", 0, payload))
 		delete(a.volatile, kind)
 	}
 }
 
-func (a *actor) route(aud session.Audience, msg *outMsg) {
+func (a *actor) route(aud session.Audience, msg *Message) {
 	start := time.Now()
 	n := 0
 	if aud.Host() {
@@ -829,7 +829,7 @@ func (a *actor) route(aud session.Audience, msg *outMsg) {
 }
 
 // reaches reports whether an event for aud is for client c.
-func reaches(aud session.Audience, c *client) bool {
+func reaches(aud session.Audience, c *Peer) bool {
 	if c.role == RoleHost || c.role == RolePresenter {
 		return aud.Host()
 	}
@@ -851,22 +851,22 @@ func (a *actor) handleConnection(m actorMsg) {
 	}
 }
 
-func (a *actor) attach(c *client, h hello) {
-	if c.closed() {
+func (a *actor) attach(c *Peer, h hello) {
+	if c.Closed() {
 		return
 	}
 	switch h.Role {
 	case RoleHost, RolePresenter:
 		if !c.instructor {
 			c.sendNow("error", "", 0, protocolErr("forbidden", "only the instructor can open that screen"))
-			c.close("forbidden role")
+			c.Close("forbidden role")
 			return
 		}
 	case RoleStudent, "":
 		h.Role = RoleStudent
 	default:
 		c.sendNow("error", "", 0, protocolErr("bad_role", "unknown role"))
-		c.close("bad role")
+		c.Close("bad role")
 		return
 	}
 	c.role, c.attached = h.Role, true
@@ -918,7 +918,7 @@ func (a *actor) attach(c *client, h hello) {
 // sendWelcome welcomes a client that said hello, with a first ping right
 // behind, so that the dashboard has its round-trip time at once: queued
 // together, the two go out in one write.
-func (a *actor) sendWelcome(c *client, resume string) {
+func (a *actor) sendWelcome(c *Peer, resume string) {
 	c.sendNow("welcome", "", 0, a.welcome(c, resume))
 	if c.transport == TransportWebSocket {
 		c.send(a.hub.pingMessage())
@@ -939,7 +939,7 @@ type welcomeData struct {
 	ServerAddr string `json:"server_addr,omitempty"`
 }
 
-func (a *actor) welcome(c *client, resume string) welcomeData {
+func (a *actor) welcome(c *Peer, resume string) welcomeData {
 	w := welcomeData{
 		Protocol: ProtocolVersion, Role: c.role, ParticipantID: c.participantID,
 		Session: a.info(), Resume: resume, ServerTimeMS: a.hub.now().UnixMilli(),
@@ -955,7 +955,7 @@ func (a *actor) info() SessionInfo {
 	return SessionInfo{ID: a.id, Code: a.code, Title: a.setup.Title, Source: a.setup.Source, State: string(a.sess.State()), CreatedAt: a.created}
 }
 
-func (a *actor) sendSnapshot(c *client) {
+func (a *actor) sendSnapshot(c *Peer) {
 	var view any
 	if c.role == RoleStudent {
 		v, err := a.sess.ParticipantView(c.participantID)
@@ -971,7 +971,7 @@ func (a *actor) sendSnapshot(c *client) {
 	c.sendNow("snapshot", "", a.seq, view)
 }
 
-func (a *actor) bind(c *client, participantID string) {
+func (a *actor) bind(c *Peer, participantID string) {
 	c.participantID = participantID
 	delete(a.unbound, c)
 	a.students[c] = struct{}{}
@@ -979,7 +979,7 @@ func (a *actor) bind(c *client, participantID string) {
 	a.presenceDirty = true
 }
 
-func (a *actor) detach(c *client) {
+func (a *actor) detach(c *Peer) {
 	delete(a.hosts, c)
 	delete(a.students, c)
 	delete(a.unbound, c)
@@ -1003,9 +1003,9 @@ func (a *actor) detach(c *client) {
 // disconnectAll closes every connection of the session, joined or not,
 // when it stops or retires: their clients then hear that it is gone.
 func (a *actor) disconnectAll() {
-	for _, set := range []map[*client]struct{}{a.hosts, a.students, a.unbound} {
+	for _, set := range []map[*Peer]struct{}{a.hosts, a.students, a.unbound} {
 		for c := range set {
-			c.close("session closed")
+			c.Close("session closed")
 		}
 	}
 }
@@ -1044,7 +1044,7 @@ func (a *actor) sendPresence() {
 		pr.Nickname = p.Nickname
 		out = append(out, pr)
 	}
-	msg := newOutMsg("presence", "", 0, map[string]any{"participants": out})
+	msg := newMessage("presence", "", 0, map[string]any{"participants": out})
 	for c := range a.hosts {
 		c.send(msg)
 	}

@@ -1051,7 +1051,7 @@ func TestAuditLongPollingStudentThroughATimedQuestion(t *testing.T) {
 // joined or not, must then be told: an acknowledgement or a closed
 // connection, never silence.
 func TestAuditRetiredSessionLeavesNoPhoneHanging(t *testing.T) {
-	th := startTestHubWith(t, t.TempDir(), func(c *Config) { c.EndedLinger = 50 * time.Millisecond })
+	th := startTestHubWith(t, t.TempDir(), func(c *testConfig) { c.EndedLinger = 50 * time.Millisecond })
 	info := th.create(t)
 	host := th.host(t, info.Code)
 	ada, _ := th.student(t, info.Code, "ada")
@@ -1134,7 +1134,7 @@ func TestAuditSpeedPointsSameAfterRestart(t *testing.T) {
 	dir := t.TempDir()
 	base := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
 	var clock atomic.Int64 // nanoseconds after base
-	tune := func(c *Config) {
+	tune := func(c *testConfig) {
 		c.Now = func() time.Time { return base.Add(time.Duration(clock.Load())) }
 	}
 	th := startTestHubWith(t, dir, tune)

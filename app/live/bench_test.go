@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"runtime"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -31,7 +30,7 @@ func BenchmarkEncodeQuestionEvent(b *testing.B) {
 	payload := session.QuestionOpened{QuestionID: q.ID, Number: 1, Total: 10, Round: 1, Question: q.Public(), TimeLimitMS: 30000}
 	b.ReportAllocs()
 	for range b.N {
-		m := newOutMsg(session.TypeQuestionOpened, "", 42, payload)
+		m := newMessage(session.TypeQuestionOpened, "", 42, payload)
 		if len(m.data) == 0 {
 			b.Fatal("empty")
 		}
@@ -43,61 +42,23 @@ func BenchmarkEncodeQuestionEvent(b *testing.B) {
 func BenchmarkFanout10k(b *testing.B) {
 	h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: auth.New("k", []byte("s"))})
 	a := newActor(h, "s", "123456", session.Setup{Options: session.DefaultOptions(), Questions: []quiz.Question{testQuestions()[0]}}, h.now())
-	clients := make([]*client, 10000)
+	clients := make([]*Peer, 10000)
 	for i := range clients {
-		c := h.newClient(TransportWebSocket, "127.0.0.1", false)
+		c := h.Connect(ConnInfo{Transport: TransportWebSocket, RemoteIP: "127.0.0.1", Instructor: false})
 		c.attached, c.role = true, RoleStudent
 		a.bind(c, fmt.Sprintf("p%d", i+1))
 		clients[i] = c
 	}
-	msg := newOutMsg(session.TypeQuestionOpened, "", 1, map[string]string{"x": "y"})
+	msg := newMessage(session.TypeQuestionOpened, "", 1, map[string]string{"x": "y"})
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
 		a.route(session.ToParticipants, msg)
 		b.StopTimer()
 		for _, c := range clients {
-			c.take(nil, 1)
+			c.Take(nil, 1)
 		}
 		b.StartTimer()
-	}
-}
-
-// BenchmarkIdleStudentMemory connects students over real WebSocket
-// connections, has each say hello and join, and reports the goroutines
-// and goroutine stack an idle one costs the server, read by pollers and
-// read by a goroutine each. The clients run in this process but have no
-// goroutines, so these figures are the server's alone.
-func BenchmarkIdleStudentMemory(b *testing.B) {
-	for _, goroutines := range []bool{false, true} {
-		b.Run(fmt.Sprintf("goroutines=%v", goroutines), func(b *testing.B) {
-			const students = 500
-			for range b.N {
-				b.StopTimer()
-				th := startTestHubWith(b, b.TempDir(), func(c *Config) { c.ReadWithGoroutines = goroutines })
-				info := th.create(b)
-				b.StartTimer()
-				var before, after runtime.MemStats
-				runtime.GC()
-				runtime.ReadMemStats(&before)
-				running := runtime.NumGoroutine()
-				for i := range students {
-					c := th.dial(b, false)
-					c.hello(info.Code, RoleStudent, "")
-					c.join(fmt.Sprintf("s%d", i))
-					c.expect("snapshot", "")
-				}
-				for range 3 { // stacks shrink at collections
-					runtime.GC()
-				}
-				runtime.ReadMemStats(&after)
-				b.ReportMetric(float64(int64(after.StackInuse)-int64(before.StackInuse))/students, "stack-B/student")
-				b.ReportMetric(float64(runtime.NumGoroutine()-running)/students, "goroutines/student")
-				b.StopTimer()
-				th.stop()
-				b.StartTimer()
-			}
-		})
 	}
 }
 
@@ -115,11 +76,11 @@ func BenchmarkActorAnswers10k(b *testing.B) {
 		th := startTestHub(b, b.TempDir())
 		info := th.create(b)
 		a, _ := th.hub.actorByID(info.ID)
-		host := th.hub.newClient(TransportWebSocket, "127.0.0.1", true)
-		clients := make([]*client, students)
+		host := th.hub.Connect(ConnInfo{Transport: TransportWebSocket, RemoteIP: "127.0.0.1", Instructor: true})
+		clients := make([]*Peer, students)
 		msgs := make([]actorMsg, 0, students)
 		for i := range clients {
-			c := th.hub.newClient(TransportWebSocket, "127.0.0.1", false)
+			c := th.hub.Connect(ConnInfo{Transport: TransportWebSocket, RemoteIP: "127.0.0.1", Instructor: false})
 			c.queueMax = 1 << 20 // nobody reads these queues
 			clients[i] = c
 			msgs = append(msgs, actorMsg{kind: msgCommand, c: c, env: Envelope{Type: "join", ID: fmt.Sprintf("j%d", i), Data: []byte(fmt.Sprintf(`{"nickname":"s%05d"}`, i))}})

@@ -24,7 +24,7 @@ const clusterWait = 30 * time.Second
 
 // startClusterHub starts a hub in cluster mode on its own connection to
 // one server of the NATS cluster, with the cluster's secret, as run does.
-func startClusterHub(t *testing.T, c *natstest.Cluster, server int, tune ...func(*Config)) *testHub {
+func startClusterHub(t *testing.T, c *natstest.Cluster, server int, tune ...func(*testConfig)) *testHub {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
 	defer cancel()
@@ -37,7 +37,7 @@ func startClusterHub(t *testing.T, c *natstest.Cluster, server int, tune ...func
 	if err != nil {
 		t.Fatal(err)
 	}
-	return startTestHubWith(t, t.TempDir(), func(cfg *Config) {
+	return startTestHubWith(t, t.TempDir(), func(cfg *testConfig) {
 		cfg.Cluster = jl
 		cfg.Auth = auth.New(testKey, secret)
 		for _, f := range tune {
@@ -231,7 +231,7 @@ func TestClusterWithoutNATS(t *testing.T) {
 	// The clients read only while the test waits on them, so they answer
 	// no ping while it waits for NATS (a restart of three servers takes
 	// seconds on a loaded machine): the heartbeat is not what is tested.
-	a := startClusterHub(t, c, 0, func(cfg *Config) { cfg.ReadTimeout = 10 * time.Minute })
+	a := startClusterHub(t, c, 0, func(cfg *testConfig) { cfg.wire.ReadTimeout = 10 * time.Minute })
 	info := a.create(t)
 	host, st := a.askFirst(t, info.Code)
 	st.expect(session.TypeQuestionOpened, "")
@@ -690,7 +690,7 @@ func TestClusterNodeStopsMidBurst(t *testing.T) {
 func TestClusterEndedSessionRetires(t *testing.T) {
 	t.Parallel()
 	c := natstest.Start(t)
-	a := startClusterHub(t, c, 0, func(cfg *Config) { cfg.EndedLinger = time.Millisecond })
+	a := startClusterHub(t, c, 0, func(cfg *testConfig) { cfg.EndedLinger = time.Millisecond })
 	info := a.create(t)
 	ctx, cancel := context.WithTimeout(context.Background(), clusterWait)
 	defer cancel()

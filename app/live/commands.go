@@ -213,7 +213,7 @@ func decodeAnswer(data []byte) (*clientAnswer, error) {
 
 // answerOf is the stored form of an answer: d is its data, already
 // decoded, or nil to decode it here (decodeErr says why it would not).
-func answerOf(c *client, env Envelope, d *clientAnswer, decodeErr error) (answerPayload, error) {
+func answerOf(c *Peer, env Envelope, d *clientAnswer, decodeErr error) (answerPayload, error) {
 	if c.participantID == "" {
 		return answerPayload{}, session.ErrNotParticipant
 	}
@@ -235,7 +235,7 @@ func answerOf(c *client, env Envelope, d *clientAnswer, decodeErr error) (answer
 // storedPayload turns a client command into the payload that is stored and
 // applied: the sender's identity is added by the server, never taken from
 // the client.
-func storedPayload(c *client, env Envelope) ([]byte, error) {
+func storedPayload(c *Peer, env Envelope) ([]byte, error) {
 	switch env.Type {
 	case "join":
 		var d struct {

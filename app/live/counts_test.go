@@ -24,11 +24,3 @@ func TestPhoneCountDue(t *testing.T) {
 		}
 	}
 }
-
-func TestReadPollerCount(t *testing.T) {
-	for procs, want := range map[int]int{1: 1, 2: 1, 3: 1, 4: 2, 16: 8} {
-		if got := readPollerCount(procs); got != want {
-			t.Errorf("readPollerCount(%d) = %d, want %d", procs, got, want)
-		}
-	}
-}

@@ -2,11 +2,8 @@ package live
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-
-	"github.com/gorilla/websocket"
 )
 
 // MaxMessageBytes bounds one incoming envelope. A typed question with its
@@ -75,93 +72,37 @@ func Decode(b []byte) (Envelope, error) {
 	return env, nil
 }
 
-// outMsg is an encoded server message, shared by every recipient: it is
-// encoded once, as a WebSocket frame, however many clients receive it.
-// Long polling sends data, the envelope itself; a WebSocket sends frame,
-// the same bytes behind a frame header.
-type outMsg struct {
-	data  []byte // the JSON envelope
-	frame []byte // the whole WebSocket frame; data is its tail
+// Message is an encoded server message, shared by every recipient: it is
+// encoded once, however many clients receive it, and never changed after.
+// The wire writes Data as it is (long polling, in a JSON array) or behind
+// a header of its own (a WebSocket frame, whose header the wire writes
+// next to it rather than copying the message).
+type Message struct {
+	data []byte // the JSON envelope
 }
 
-// maxFrameHeader is the longest header of an unmasked frame: two bytes
-// and an eight-byte length.
-const maxFrameHeader = 10
+// Data is the message's JSON envelope. It is shared: never write to it.
+func (m *Message) Data() []byte { return m.data }
 
-func newOutMsg(typ, id string, seq uint64, payload any) *outMsg {
+func newMessage(typ, id string, seq uint64, payload any) *Message {
 	env := struct {
 		Type string `json:"type"`
 		ID   string `json:"id,omitempty"`
 		Seq  uint64 `json:"seq,omitempty"`
 		Data any    `json:"data,omitempty"`
 	}{typ, id, seq, payload}
-	// The envelope is encoded after room for the longest header, which is
-	// then written right-aligned in front of it: no copy.
-	buf := bytes.NewBuffer(make([]byte, maxFrameHeader, 256))
+	buf := bytes.NewBuffer(make([]byte, 0, 256))
 	if err := json.NewEncoder(buf).Encode(env); err != nil {
 		// Payloads are our own structs; failing to encode one is a bug.
 		panic(fmt.Sprintf("live: encode %s: %v", typ, err))
 	}
 	b := buf.Bytes()
-	b = b[:len(b)-1] // Encode ends with a newline
-	return &outMsg{data: b[maxFrameHeader:], frame: frameAt(b, maxFrameHeader, opText)}
+	return &Message{data: b[:len(b)-1]} // Encode ends with a newline
 }
 
-// newControlMsg is a control frame (a pong) for WebSocket clients only.
-func newControlMsg(opcode int, payload []byte) *outMsg {
-	b := make([]byte, maxFrameHeader+len(payload))
-	copy(b[maxFrameHeader:], payload)
-	return &outMsg{frame: frameAt(b, maxFrameHeader, byte(opcode))}
-}
-
-// WebSocket opcodes (RFC 6455, section 5.2).
-const (
-	opText  = 0x1
-	opClose = 0x8
-	opPong  = 0xA
-)
-
-// frameAt writes the header of a final, unmasked frame (the kind a server
-// sends) for the payload b[at:] just before it, and returns the frame.
-func frameAt(b []byte, at int, opcode byte) []byte {
-	n := len(b) - at
-	var h []byte
-	switch {
-	case n < 126:
-		h = b[at-2 : at]
-		h[1] = byte(n)
-	case n < 1<<16:
-		h = b[at-4 : at]
-		h[1] = 126
-		binary.BigEndian.PutUint16(h[2:], uint16(n))
-	default:
-		h = b[at-10 : at]
-		h[1] = 127
-		binary.BigEndian.PutUint64(h[2:], uint64(n))
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	h[0] = 0x80 | opcode // FIN: the whole message in one frame
-	return b[at-len(h):]
-}
-
-// reasonBadUTF8 closes a connection that sent a text message that is not
-// UTF-8.
-const reasonBadUTF8 = "invalid UTF-8 in a text message"
-
-// closeCode is the close frame's status code for why a connection ends
-// (RFC 6455, section 7.4.1).
-func closeCode(reason string) int {
-	switch reason {
-	case reasonBadUTF8:
-		return websocket.CloseInvalidFramePayloadData // 1007
-	case "message too large":
-		return websocket.CloseMessageTooBig // 1009
-	}
-	return websocket.CloseGoingAway
-}
-
-// closeFrame is the close frame a connection ends with, telling the
-// client why.
-func closeFrame(code int, reason string) []byte {
-	payload := websocket.FormatCloseMessage(code, truncate(reason, 100))
-	return newControlMsg(opClose, payload).frame
+	return s[:n]
 }

@@ -79,7 +79,7 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("re-encoded envelope decodes differently: %v %+v vs %+v", err, env2, env)
 		}
 		// The data parsing of every command must not panic either.
-		c := &client{participantID: "p1"}
+		c := &Peer{participantID: "p1"}
 		_, _ = storedPayload(c, env)
 	})
 }

@@ -33,7 +33,7 @@ func (unlimited) Allow() bool { return true }
 // floodError is the error for a message refused as part of a flood. It
 // names the command's id, when the message had one, so that the client
 // knows which command to send again, later.
-func floodError(c *client, data []byte) {
+func floodError(c *Peer, data []byte) {
 	var env struct {
 		ID string `json:"id"`
 	}

@@ -110,7 +110,7 @@ type clusterActor struct {
 }
 
 type waiter struct {
-	c       *client
+	c       *Peer
 	id      string // the client's command id
 	arrived time.Time
 	done    chan error // for the server's own commands (Hub.End); nil for a client's
@@ -334,7 +334,7 @@ func (a *actor) proposal(m actorMsg) (cmdlog.Command, bool) {
 // numbers its commands after a random id of its own, but another client
 // need not), so that one client's retry is dropped and another's command
 // never is.
-func logID(c *client, env Envelope, payload []byte) string {
+func logID(c *Peer, env Envelope, payload []byte) string {
 	switch {
 	case env.Type == "join":
 		h := fnv.New64a()
@@ -540,8 +540,8 @@ func (a *actor) onFollowed(ctx context.Context, cmds []cmdlog.Command) {
 
 // bindJoined binds a client whose join was acknowledged to its participant
 // and sends it the state it joined into.
-func (a *actor) bindJoined(c *client, participantID string) {
-	if c.participantID != "" || c.closed() {
+func (a *actor) bindJoined(c *Peer, participantID string) {
+	if c.participantID != "" || c.Closed() {
 		return
 	}
 	a.bind(c, participantID)

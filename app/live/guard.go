@@ -111,7 +111,7 @@ func (h *Hub) LookupFrom(ip, code string) (*actor, error) {
 // belongs (the instructor's cookie, or a resume token valid for that
 // session) skips the guard: it is not guessing, and a class's reconnects
 // must not be refused because someone on the same network mistyped.
-func (h *Hub) lookupHello(c *client, hi hello) (*actor, error) {
+func (h *Hub) lookupHello(c *Peer, hi hello) (*actor, error) {
 	a, err := h.findByCode(hi.Session)
 	if err != nil && !errors.Is(err, ErrNoSession) {
 		return nil, err

@@ -9,7 +9,7 @@ const historyLen = 4096
 type logged struct {
 	seq      uint64
 	audience session.Audience
-	msg      *outMsg
+	msg      *Message
 }
 
 // history is a ring of the latest events of one session. Only the actor

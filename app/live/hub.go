@@ -10,10 +10,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
-	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -51,9 +49,6 @@ type Config struct {
 	Log      *slog.Logger
 	Registry prometheus.Registerer
 	Now      func() time.Time // nil: time.Now
-	// AllowedOrigins are the Origin values accepted on WebSocket upgrades
-	// and long-polling posts besides the server's own host.
-	AllowedOrigins []string
 	// EndedLinger is how long an ended session stays in memory before it
 	// retires to the store (default 10 minutes).
 	EndedLinger time.Duration
@@ -64,14 +59,6 @@ type Config struct {
 	// LobbyIdleEnd ends a session still in its lobby, with nobody in it
 	// and nothing connected to it, after that long (default 30 minutes).
 	LobbyIdleEnd time.Duration
-	// PingEvery and ReadTimeout are the WebSocket heartbeat (defaults 10 s
-	// and 35 s): a connection that sends nothing, not even a pong, for
-	// ReadTimeout is dead and closed.
-	PingEvery, ReadTimeout time.Duration
-	// ReadWithGoroutines reads every WebSocket on a goroutine of its own,
-	// as on systems without epoll, instead of with read pollers; tests use
-	// it to cover that path.
-	ReadWithGoroutines bool
 }
 
 // Hub owns every running session (one actor goroutine each) and the
@@ -86,16 +73,12 @@ type Hub struct {
 	log     *slog.Logger
 	now     func() time.Time
 	metrics *metrics
-	origins map[string]bool
 	// endedLinger: see Config.EndedLinger.
 	endedLinger time.Duration
 	// idleEnd: see Config.IdleEnd.
 	idleEnd time.Duration
 	// lobbyIdleEnd: see Config.LobbyIdleEnd.
 	lobbyIdleEnd time.Duration
-	heartbeat    struct{ every, timeout time.Duration }
-	// readWithGoroutines: see Config.ReadWithGoroutines.
-	readWithGoroutines bool
 
 	mu     sync.Mutex
 	ctx    context.Context
@@ -110,15 +93,10 @@ type Hub struct {
 	// live caches the cluster's quizzes played live (cluster mode).
 	live liveCache
 
-	clientSeq atomic.Uint64
-	polls     *pollRegistry
-	guard     *codeGuard
-	writePool sync.Pool     // handed to gorilla so it keeps no write buffer per connection: it never writes
-	flushers  flushers      // write WebSocket frames for every connection
-	readers   []*readPoller // read WebSocket connections; none: a goroutine each
+	guard *codeGuard
 
 	clientsMu sync.Mutex
-	clients   map[*client]struct{} // every open connection, to close on stop
+	clients   map[*Peer]struct{} // every open connection, to close on stop
 }
 
 // NewHub returns a hub; call Start before use.
@@ -138,23 +116,17 @@ func NewHub(cfg Config) *Hub {
 	h := &Hub{
 		store: cfg.Store, cl: cfg.Cluster, nodeID: randomHex(8), auth: cfg.Auth, log: cfg.Log, now: now,
 		metrics:     newMetrics(reg),
-		origins:     map[string]bool{},
 		endedLinger: cfg.EndedLinger,
 		idleEnd:     cfg.IdleEnd,
 		byID:        map[string]*actor{},
 		byCode:      map[string]*actor{},
 		loading:     map[string]*loadCall{},
-		clients:     map[*client]struct{}{},
+		clients:     map[*Peer]struct{}{},
 	}
 	h.cmds = cfg.Commands
 	if h.cmds == nil && cfg.Store != nil {
 		h.cmds = store.NewLog(cfg.Store)
 	}
-	for _, o := range cfg.AllowedOrigins {
-		h.origins[o] = true
-	}
-	h.polls = newPollRegistry(h)
-	h.flushers = newFlushers(runtime.GOMAXPROCS(0))
 	h.guard = newCodeGuard()
 	if h.idleEnd <= 0 {
 		h.idleEnd = 4 * time.Hour
@@ -163,20 +135,7 @@ func NewHub(cfg Config) *Hub {
 	if h.endedLinger <= 0 {
 		h.endedLinger = 10 * time.Minute
 	}
-	h.heartbeat.every, h.heartbeat.timeout = cmp.Or(cfg.PingEvery, pingEvery), cmp.Or(cfg.ReadTimeout, readTimeout)
-	h.readWithGoroutines = cfg.ReadWithGoroutines
 	return h
-}
-
-// readPollerCount is how many read pollers serve procs processors: one for
-// every two. Each poller sleeps between bursts and is woken for its share
-// of every burst; on a small machine those wake-ups cost more than the
-// reading they spread. With two cores shared with the load generator, one
-// poller against two, in six alternating pairs of 10,000-student runs,
-// acknowledged answers sooner in every pair (ack p50 140 to 210 ms against
-// 165 to 230 ms) and took more answers a second in five of them.
-func readPollerCount(procs int) int {
-	return max(1, procs/2)
 }
 
 // SignOutInstructor voids every instructor cookie issued until now, on
@@ -198,7 +157,7 @@ func (h *Hub) SignOutInstructor(ctx context.Context) error {
 // told why, once the instructor signed out.
 func (h *Hub) closeInstructorScreens() {
 	h.clientsMu.Lock()
-	var screens []*client
+	var screens []*Peer
 	for c := range h.clients {
 		if c.instructor {
 			screens = append(screens, c)
@@ -207,7 +166,7 @@ func (h *Hub) closeInstructorScreens() {
 	h.clientsMu.Unlock()
 	for _, c := range screens {
 		c.sendNow("error", "", 0, protocolErr("forbidden", "the instructor signed out"))
-		c.close("signed out")
+		c.Close("signed out")
 	}
 }
 
@@ -252,58 +211,33 @@ func (h *Hub) Start(ctx context.Context) error {
 	return nil
 }
 
-// startHelpers starts the read pollers, the flushers and the sweepers.
+// startHelpers starts what closes every connection when ctx ends: each
+// then tells its client why, and the wire ends it.
 func (h *Hub) startHelpers(ctx context.Context) {
-	if !h.readWithGoroutines {
-		readers, err := newReadPollers(readPollerCount(runtime.GOMAXPROCS(0)))
-		if err != nil {
-			h.log.Info("every WebSocket is read by a goroutine of its own", "why", err)
-		}
-		h.mu.Lock()
-		h.readers = readers
-		h.mu.Unlock()
-		h.wg.Add(len(readers))
-		for _, p := range readers {
-			go func() {
-				defer h.wg.Done()
-				p.run(ctx)
-			}()
-		}
-	}
-	h.wg.Add(2 + len(h.flushers))
-	for _, f := range h.flushers {
-		go func() {
-			defer h.wg.Done()
-			f.run(ctx)
-		}()
-	}
-	go func() {
-		defer h.wg.Done()
-		h.polls.sweep(ctx)
-	}()
+	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
 		<-ctx.Done()
 		h.clientsMu.Lock()
 		defer h.clientsMu.Unlock()
 		for c := range h.clients {
-			c.close("server stopping")
+			c.Close("server stopping")
 		}
 	}()
 }
 
 // track remembers an open connection so that stopping the hub closes it,
 // even one that never said hello.
-func (h *Hub) track(c *client) {
+func (h *Hub) track(c *Peer) {
 	h.clientsMu.Lock()
 	defer h.clientsMu.Unlock()
 	h.clients[c] = struct{}{}
 	if h.ctx != nil && h.ctx.Err() != nil {
-		c.close("server stopping")
+		c.Close("server stopping")
 	}
 }
 
-func (h *Hub) untrack(c *client) {
+func (h *Hub) untrack(c *Peer) {
 	h.clientsMu.Lock()
 	defer h.clientsMu.Unlock()
 	delete(h.clients, c)
@@ -316,17 +250,6 @@ func (h *Hub) Wait() {
 	h.stopping = true
 	h.mu.Unlock()
 	h.wg.Wait()
-}
-
-// readPollerFor returns the read poller for a new connection, or nil
-// where connections are read by goroutines.
-func (h *Hub) readPollerFor(id uint64) *readPoller {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if len(h.readers) == 0 {
-		return nil
-	}
-	return h.readers[id%uint64(len(h.readers))]
 }
 
 // addWorker counts one more goroutine the hub owns, unless the hub is
@@ -637,118 +560,6 @@ func (h *Hub) Results(ctx context.Context, id string) (Report, error) {
 		return Report{}, err
 	}
 	return Report{Info: a.info(), Results: a.sess.Results(), Questions: a.sess.Questions()}, nil
-}
-
-// newClient makes a client for a new connection.
-func (h *Hub) newClient(transport, remote string, instructor bool) *client {
-	c := &client{
-		id:         h.clientSeq.Add(1),
-		transport:  transport,
-		remoteAddr: remote,
-		instructor: instructor,
-		queueMax:   queueLen(instructor),
-		done:       make(chan struct{}),
-	}
-	if transport == TransportPolling {
-		c.queued = make(chan struct{}, 1)
-	}
-	h.metrics.connections.WithLabelValues(transport).Inc()
-	return c
-}
-
-// receive routes one decoded envelope from a client: hello attaches it
-// to its session; anything else goes to the session it attached to.
-func (h *Hub) receive(c *client, env Envelope) error {
-	h.metrics.messagesIn.Inc()
-	switch env.Type {
-	case "hello":
-		if c.actor.Load() != nil {
-			return protocolErr("bad_hello", "hello was already said on this connection")
-		}
-		var hi hello
-		if err := strictJSON(env.Data, &hi); err != nil {
-			return err
-		}
-		if hi.Protocol != ProtocolVersion {
-			return protocolErr("bad_protocol", "this server speaks protocol %d", ProtocolVersion)
-		}
-		a, err := h.lookupHello(c, hi)
-		if errors.Is(err, ErrTooManyAttempts) {
-			return protocolErr("too_many_attempts", "%v", err)
-		}
-		if errors.Is(err, ErrClusterUnreachable) {
-			// Not "no such session": the client comes back on a new
-			// connection, after its backoff, and says hello again.
-			c.sendNow("error", "", 0, errUnavailable)
-			c.close("sessions out of reach")
-			return nil
-		}
-		if err != nil {
-			return protocolErr("no_session", "there is no running session with that code")
-		}
-		if !c.actor.CompareAndSwap(nil, a) {
-			return protocolErr("bad_hello", "hello was already said on this connection")
-		}
-		if !a.post(actorMsg{kind: msgAttach, c: c, hello: hi}) {
-			return errSessionOver
-		}
-		return nil
-	case "pong":
-		var p struct {
-			T int64 `json:"t"`
-		}
-		if err := strictJSON(env.Data, &p); err != nil {
-			return err
-		}
-		if rtt := h.now().UnixMicro() - p.T; p.T > 0 && rtt >= 0 && rtt < 60_000_000 {
-			c.rttMicros.Store(max(rtt, 1)) // 0 means "not measured yet"
-		}
-		if a := c.actor.Load(); a != nil {
-			// A flag, not a message: a pong must not split the
-			// actor's batch of answers into two transactions.
-			a.rttChanged.Store(true)
-		}
-		return nil
-	}
-	a := c.actor.Load()
-	if a == nil {
-		return protocolErr("hello_first", "say hello before sending commands")
-	}
-	if !a.post(commandMsg(c, env)) {
-		return errSessionOver
-	}
-	return nil
-}
-
-// errSessionOver answers a message for a session that has stopped since
-// the connection said hello.
-var errSessionOver = protocolErr("no_session", "this session is over")
-
-// commandMsg is a command for the actor. An answer's data is decoded here,
-// on the connection's own goroutine, so that a class answering at once is
-// decoded on every core rather than on the session's single goroutine.
-func commandMsg(c *client, env Envelope) actorMsg {
-	m := actorMsg{kind: msgCommand, c: c, env: env, arrived: time.Now()}
-	if env.Type == "answer" {
-		m.answer, m.answerErr = decodeAnswer(env.Data)
-	}
-	return m
-}
-
-// gone tells the client's session that its connection ended.
-func (h *Hub) gone(c *client, reason string) {
-	c.close(reason)
-	h.metrics.connections.WithLabelValues(c.transport).Dec()
-	h.metrics.dropped.WithLabelValues(reason).Inc()
-	if a := c.actor.Load(); a != nil {
-		a.post(actorMsg{kind: msgDetach, c: c})
-	}
-}
-
-// pingMessage is the heartbeat; the client echoes t (the server's clock in
-// microseconds) in a pong, which gives the round-trip time.
-func (h *Hub) pingMessage() *outMsg {
-	return newOutMsg("ping", "", 0, map[string]int64{"t": h.now().UnixMicro()})
 }
 
 // Info describes one stored session, running or ended.

@@ -19,7 +19,7 @@ func (c *clock) now() time.Time          { return time.Now().Add(time.Duration(c
 func (c *clock) advance(d time.Duration) { c.ahead.Add(int64(d)) }
 
 func idleHub(t *testing.T, dir string, c *clock) *testHub {
-	return startTestHubWith(t, dir, func(cfg *Config) { cfg.Now = c.now })
+	return startTestHubWith(t, dir, func(cfg *testConfig) { cfg.Now = c.now })
 }
 
 func createFromQuiz(t *testing.T, th *testHub) SessionInfo {

@@ -18,7 +18,6 @@ type metrics struct {
 	ackLatency  prometheus.Histogram
 	resumes     *prometheus.CounterVec
 	dropped     *prometheus.CounterVec
-	socketFull  prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -54,12 +53,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "netstudy_live_disconnects_total", Help: "Connections closed by the server, by reason.",
 		}, []string{"reason"}),
 	}
-	m.socketFull = prometheus.NewCounter(prometheus.CounterOpts{
-		Name: "netstudy_live_socket_full_total",
-		Help: "Times a connection's socket was full, so that its writes waited on a goroutine of its own.",
-	})
 	reg.MustRegister(m.connections, m.messagesIn, m.eventsOut, m.fanout, m.commits, m.stored,
-		m.ackLatency, m.resumes, m.dropped, m.socketFull)
+		m.ackLatency, m.resumes, m.dropped)
 	return m
 }
 

@@ -69,7 +69,7 @@ func (a *actor) localPresence() []Presence {
 }
 
 // connectedPresence describes participant id's connection c.
-func connectedPresence(id string, c *client) Presence {
+func connectedPresence(id string, c *Peer) Presence {
 	pr := Presence{ParticipantID: id, Connected: true, Transport: c.transport, Remote: c.remoteAddr}
 	if us := c.rttMicros.Load(); us > 0 {
 		ms := float64(us/100) / 10 // a tenth of a millisecond is precise enough

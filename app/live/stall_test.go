@@ -48,7 +48,7 @@ func TestClusterStalledFollower(t *testing.T) {
 	t.Parallel()
 	c := natstest.Start(t)
 	stalling := &stallingLog{kind: "answer", stalled: make(chan struct{})}
-	a := startClusterHub(t, c, 0, func(cfg *Config) {
+	a := startClusterHub(t, c, 0, func(cfg *testConfig) {
 		stalling.ClusterLog = cfg.Cluster
 		cfg.Cluster = stalling
 	})
@@ -101,7 +101,7 @@ func TestClusterStalledFollowerTick(t *testing.T) {
 	t.Parallel()
 	c := natstest.Start(t)
 	stalling := &stallingLog{kind: "tick", stalled: make(chan struct{})}
-	a := startClusterHub(t, c, 0, func(cfg *Config) {
+	a := startClusterHub(t, c, 0, func(cfg *testConfig) {
 		stalling.ClusterLog = cfg.Cluster
 		cfg.Cluster = stalling
 	})

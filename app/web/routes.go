@@ -59,10 +59,10 @@ func (s *Server) routes() {
 	// The live quiz: WebSocket, and the long-polling fallback.
 	// GET /live is answered before echo sees it (see ServeHTTP); the route
 	// stays here so that this file lists the whole surface.
-	e.GET("/live", echo.WrapHandler(http.HandlerFunc(s.hub.ServeWebSocket)))
-	e.POST("/live/poll", echo.WrapHandler(http.HandlerFunc(s.hub.ServePollOpen)))
-	e.GET("/live/poll", echo.WrapHandler(http.HandlerFunc(s.hub.ServePoll)))
-	e.POST("/live/send", echo.WrapHandler(http.HandlerFunc(s.hub.ServePollSend)))
+	e.GET("/live", echo.WrapHandler(http.HandlerFunc(s.wire.ServeWebSocket)))
+	e.POST("/live/poll", echo.WrapHandler(http.HandlerFunc(s.wire.ServePollOpen)))
+	e.GET("/live/poll", echo.WrapHandler(http.HandlerFunc(s.wire.ServePoll)))
+	e.POST("/live/send", echo.WrapHandler(http.HandlerFunc(s.wire.ServePollSend)))
 
 	api := e.Group("/api")
 	api.POST("/sessions", s.handleAPICreateSession, s.apiInstructor)

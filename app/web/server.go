@@ -19,6 +19,7 @@ import (
 	"netstudy/app/auth"
 	"netstudy/app/catalog"
 	"netstudy/app/live"
+	"netstudy/app/live/wire"
 	"netstudy/app/notes"
 	"netstudy/app/search"
 )
@@ -27,6 +28,7 @@ import (
 type Deps struct {
 	Catalog   *catalog.Catalog
 	Hub       *live.Hub
+	Wire      *wire.Server // the hub's transports, served at /live and /live/poll
 	Auth      *auth.Credentials
 	Metrics   *prometheus.Registry // served at /metrics
 	PublicURL string               // how students reach the server, for join links; "" to guess
@@ -47,6 +49,7 @@ type Server struct {
 	echo      *echo.Echo
 	catalog   *catalog.Catalog
 	hub       *live.Hub
+	wire      *wire.Server
 	auth      *auth.Credentials
 	keys      InstructorKeyChanger
 	wrongKeys *wrongKeyLimiter
@@ -85,6 +88,7 @@ func New(d Deps) (*Server, error) {
 		echo:      echo.New(),
 		catalog:   d.Catalog,
 		hub:       d.Hub,
+		wire:      d.Wire,
 		auth:      d.Auth,
 		keys:      d.InstructorKeys,
 		wrongKeys: newWrongKeyLimiter(time.Now),
@@ -111,12 +115,12 @@ func New(d Deps) (*Server, error) {
 // ServeHTTP makes the Server an http.Handler. WebSocket upgrades skip
 // echo: a connection lives for the whole class, and holding an echo
 // context, its middleware frames and a request log entry open that long
-// would cost every student memory for nothing. The hub checks the Origin,
+// would cost every student memory for nothing. The wire checks the Origin,
 // and the upgrade is logged by the hub's metrics instead.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/live" && r.Method == http.MethodGet {
 		setSecurityHeaders(w.Header())
-		s.hub.ServeWebSocket(w, r)
+		s.wire.ServeWebSocket(w, r)
 		return
 	}
 	s.limitBodyTime(w, r)

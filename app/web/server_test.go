@@ -17,6 +17,7 @@ import (
 	"netstudy/app/auth"
 	"netstudy/app/catalog"
 	"netstudy/app/live"
+	"netstudy/app/live/wire"
 	"netstudy/app/store"
 	"netstudy/static"
 	"netstudy/templates"
@@ -94,6 +95,8 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 	if err := hub.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
+	wr := wire.New(wire.Config{Hub: hub, Auth: creds, Log: log, Registry: reg})
+	wr.Start(ctx)
 	cat := cfg.Catalog
 	if cat == nil {
 		cat = catalog.New(cfg.Content, log)
@@ -101,6 +104,7 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 	srv, err := New(Deps{
 		Catalog:   cat,
 		Hub:       hub,
+		Wire:      wr,
 		Auth:      creds,
 		Metrics:   reg,
 		PublicURL: cfg.PublicURL,
@@ -116,6 +120,7 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 	t.Cleanup(func() {
 		cancel()
 		hub.Wait()
+		wr.Wait()
 		st.Close()
 	})
 	return srv

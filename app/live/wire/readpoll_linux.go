@@ -1,4 +1,4 @@
-package live
+package wire
 
 import (
 	"context"
@@ -113,7 +113,7 @@ func (p *readPoller) run(ctx context.Context) {
 			}
 			if reason != "" {
 				p.stopWatching(r)
-				r.c.close(reason) // the writer says goodbye, then ends it
+				r.c.Close(reason) // the writer says goodbye, then ends it
 			}
 		}
 	}

@@ -5,6 +5,14 @@ import (
 	"sync/atomic"
 )
 
+// This file is the runtime's half of the seam with the wire (package
+// live/wire, which carries WebSocket and long polling): a connection is a
+// Peer, made by Hub.Connect; the wire hands it what the browser sent with
+// Hub.Receive and says when it ended with Hub.Gone; the runtime queues
+// encoded messages on it and calls the wake function the wire gave, and
+// the wire drains the queue with Take. The runtime never sees a socket, a
+// frame or an HTTP request.
+
 // Transport names, as shown on the instructor's dashboard.
 const (
 	TransportWebSocket = "websocket"
@@ -39,27 +47,39 @@ func queueLen(instructor bool) int {
 	return sendQueueLen
 }
 
-// client is one connection of one browser, whatever its transport. Its
-// queue is written by the session's actor and read by the transport's
-// writer; the actor owns the session fields.
-type client struct {
-	id         uint64
+// ConnInfo is what the wire knows of a new connection when it hands it to
+// the hub.
+type ConnInfo struct {
+	Transport string // TransportWebSocket or TransportPolling
+	RemoteIP  string // the client's IP, for rate limits and the dashboard
+	// PeerAddr and LocalAddr are the connection's two ends as this server
+	// sees them ("ip:port"), so that a student can follow their own
+	// answer through the layers. Empty for long polling, where every
+	// request may use another connection.
+	PeerAddr, LocalAddr string
+	Instructor          bool // the request carried the instructor's cookie
+	// Wake is called, without blocking, each time a message is queued and
+	// once when the peer is closed: the wire then drains the queue with
+	// Take, and, once Done, says goodbye. It may run on any goroutine,
+	// the session's own included, so it must only schedule the work.
+	Wake func()
+}
+
+// Peer is one connection of one browser, whatever its transport. Its
+// queue is written by the session's actor and read by the wire; the actor
+// owns the session fields.
+type Peer struct {
 	transport  string
 	remoteAddr string // the client's IP, for rate limits and the dashboard
-	// The connection's two ends as this server sees them ("ip:port"), so
-	// a student can follow their own answer through the layers. Empty for
-	// long polling, where every request may use another connection.
+	// The connection's two ends as this server sees them; see ConnInfo.
 	peerAddr, localAddr string
 	instructor          bool // the connection carried the instructor's cookie
 
 	// The messages waiting to be written, oldest first. An idle client
 	// holds no queue; one that falls queueMax behind is disconnected.
 	queueMu  sync.Mutex
-	queue    []*outMsg
+	queue    []*Message
 	queueMax int
-	// queued, for long polling only, says "the queue is not empty" to a
-	// waiting GET; WebSocket clients are woken through wake instead.
-	queued chan struct{}
 
 	done      chan struct{} // closed once, when the client is gone
 	closeOnce sync.Once
@@ -67,12 +87,14 @@ type client struct {
 
 	rttMicros atomic.Int64
 
-	// wake, set by the WebSocket transport before the client is known to
-	// anyone, starts a writer for queued messages; nil for long polling,
-	// whose GETs read the queue themselves. writing is true while a
-	// writer runs.
-	wake    func()
-	writing atomic.Bool
+	// wake is the wire's (see ConnInfo.Wake); nil only in tests that read
+	// the queue themselves.
+	wake func()
+
+	// Owned by whoever reads the connection (one goroutine at a time):
+	// the flood limit and the count of bad messages (see Hub.Receive).
+	limiter interface{ Allow() bool }
+	strikes int
 
 	// actor is the session the client said hello to; set once, by the
 	// goroutine that reads the client's messages.
@@ -86,32 +108,27 @@ type client struct {
 
 // send queues a message without ever blocking. A full queue closes the
 // client: it is too slow, and it will resume from its last seq.
-func (c *client) send(m *outMsg) bool {
+func (c *Peer) send(m *Message) bool {
 	c.queueMu.Lock()
-	if c.closed() {
+	if c.Closed() {
 		c.queueMu.Unlock()
 		return false
 	}
 	if len(c.queue) >= c.queueMax {
 		c.queueMu.Unlock()
-		c.close("send queue full")
+		c.Close("send queue full")
 		return false
 	}
 	c.queue = append(c.queue, m)
 	c.queueMu.Unlock()
 	if c.wake != nil {
 		c.wake()
-	} else if c.queued != nil {
-		select {
-		case c.queued <- struct{}{}:
-		default:
-		}
 	}
 	return true
 }
 
-// take moves up to max waiting messages, oldest first, to the end of dst.
-func (c *client) take(dst []*outMsg, max int) []*outMsg {
+// Take moves up to max waiting messages, oldest first, to the end of dst.
+func (c *Peer) Take(dst []*Message, max int) []*Message {
 	c.queueMu.Lock()
 	defer c.queueMu.Unlock()
 	n := min(max, len(c.queue))
@@ -126,20 +143,22 @@ func (c *client) take(dst []*outMsg, max int) []*outMsg {
 	return dst
 }
 
-// pending reports whether messages are waiting.
-func (c *client) pending() bool {
+// Pending reports whether messages are waiting.
+func (c *Peer) Pending() bool {
 	c.queueMu.Lock()
 	defer c.queueMu.Unlock()
 	return len(c.queue) > 0
 }
 
 // sendNow encodes and queues a message for this client only.
-func (c *client) sendNow(typ, id string, seq uint64, payload any) bool {
-	return c.send(newOutMsg(typ, id, seq, payload))
+func (c *Peer) sendNow(typ, id string, seq uint64, payload any) bool {
+	return c.send(newMessage(typ, id, seq, payload))
 }
 
-// close marks the client gone; the transport notices through done.
-func (c *client) close(reason string) {
+// Close marks the client gone, for reason; the wire hears of it through
+// its wake function and Done, writes what is still queued, and ends the
+// connection. Only the first reason counts.
+func (c *Peer) Close(reason string) {
 	c.closeOnce.Do(func() {
 		c.reason.Store(reason)
 		close(c.done)
@@ -149,11 +168,21 @@ func (c *client) close(reason string) {
 	})
 }
 
-func (c *client) closed() bool {
+// Done is closed once the peer is closed.
+func (c *Peer) Done() <-chan struct{} { return c.done }
+
+// Closed reports whether the peer is closed.
+func (c *Peer) Closed() bool {
 	select {
 	case <-c.done:
 		return true
 	default:
 		return false
 	}
+}
+
+// Reason says why the peer was closed; "" while it is open.
+func (c *Peer) Reason() string {
+	r, _ := c.reason.Load().(string)
+	return r
 }

@@ -1,8 +1,9 @@
 //go:build unix
 
-package live
+package wire
 
 import (
+	"encoding/json"
 	"io"
 	"net"
 	"syscall"
@@ -39,11 +40,17 @@ func BenchmarkWriteNow(b *testing.B) {
 		}
 		raws = append(raws, raw)
 	}
-	frame := [][]byte{newOutMsg("question_opened", "", 1, map[string]string{"prompt": string(make([]byte, 250))}).frame}
+	// A header and the shared message, as a writer sends each frame.
+	payload, err := json.Marshal(map[string]any{"type": "question_opened", "seq": 1, "data": map[string]string{"prompt": string(make([]byte, 250))}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	frame := [][]byte{appendHeader(nil, opText, len(payload)), payload}
+	size := len(frame[0]) + len(frame[1])
 	b.ResetTimer()
 	for i := range b.N {
-		if n, err := writeNow(raws[i%sockets], frame); err != nil || n != len(frame[0]) {
-			b.Fatalf("wrote %d of %d: %v", n, len(frame[0]), err)
+		if n, err := writeNow(raws[i%sockets], frame); err != nil || n != size {
+			b.Fatalf("wrote %d of %d: %v", n, size, err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package live
+package wire
 
 import (
 	"fmt"
@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"netstudy/app/auth"
+	"netstudy/app/live"
 )
 
 // Both ways of reading a WebSocket (read pollers, and a goroutine per
@@ -21,23 +22,16 @@ import (
 func TestBothReadPathsSpeakWebSocket(t *testing.T) {
 	for _, goroutines := range []bool{false, true} {
 		t.Run(fmt.Sprintf("goroutines=%v", goroutines), func(t *testing.T) {
-			th := startTestHubWith(t, t.TempDir(), func(c *Config) { c.ReadWithGoroutines = goroutines })
-			if polled := th.hub.readPollerFor(1) != nil; polled == goroutines {
+			ts := startServer(t, func(c *Config) { c.ReadWithGoroutines = goroutines })
+			if polled := ts.wire.readPollerFor(1) != nil; polled == goroutines {
 				t.Fatalf("read pollers in use: %v", polled)
 			}
-			info := th.create(t)
+			info := ts.create(t)
 
 			// A write buffer smaller than the hello cuts it into frames.
-			d := websocket.Dialer{WriteBufferSize: 64}
-			conn, res, err := d.Dial("ws"+strings.TrimPrefix(th.srv.URL, "http")+"/live", nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			defer conn.Close()
-			c := &wsClient{t: t, conn: conn, prefix: "frag-"}
-			c.hello(info.Code, RoleStudent, "")
-			c.join(strings.Repeat("n", 20)) // both messages are longer than 64 bytes
+			c := ts.dialWith(t, &websocket.Dialer{WriteBufferSize: 64}, "")
+			c.join(info.Code, strings.Repeat("n", 20)) // hello and join are longer than 64 bytes
+			conn := c.conn
 
 			pong := make(chan string, 1)
 			conn.SetPongHandler(func(data string) error { pong <- data; return nil })
@@ -62,12 +56,13 @@ func TestBothReadPathsSpeakWebSocket(t *testing.T) {
 
 			// A binary message is refused with an error, and the
 			// connection stays.
-			other := th.dial(t, false)
+			other := ts.dial(t)
 			_ = other.conn.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3})
-			if env := other.expect("error", ""); !strings.Contains(string(env.Data), "bad_frame") {
+			if env := other.expect("error"); !strings.Contains(string(env.Data), "bad_frame") {
 				t.Errorf("binary frame answered with %s", env.Data)
 			}
-			other.hello(info.Code, RoleStudent, "")
+			other.send("hello", map[string]any{"protocol": live.ProtocolVersion, "session": info.Code})
+			other.expect("welcome")
 
 			// A close frame ends the connection with the server's goodbye.
 			_ = other.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, "bye"), time.Now().Add(time.Second))
@@ -82,8 +77,9 @@ func TestBothReadPathsSpeakWebSocket(t *testing.T) {
 
 			// A text message that is not UTF-8 fails the connection
 			// with 1007 (RFC 6455, section 8.1), even after a hello.
-			bad := th.dial(t, false)
-			bad.hello(info.Code, RoleStudent, "")
+			bad := ts.dial(t)
+			bad.send("hello", map[string]any{"protocol": live.ProtocolVersion, "session": info.Code})
+			bad.expect("welcome")
 			_ = bad.conn.WriteMessage(websocket.TextMessage, []byte("{\"type\":\"pong\",\"data\":{\"t\":\"\xff\xfe\"}}"))
 			for {
 				if _, err := bad.next(); err != nil {
@@ -121,17 +117,20 @@ func FuzzReadFrames(f *testing.F) {
 	f.Add([]byte{0x81, 0xFF, 0, 0, 0, 0, 0, 1, 0, 0}, uint8(2)) // a 64 KiB claim
 	f.Add(mask(0x2, true, "\x00\x01"), uint8(5))
 	f.Fuzz(func(t *testing.T, stream []byte, cut uint8) {
-		h := NewHub(Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: auth.New("k", []byte("s"))})
-		c := h.newClient(TransportWebSocket, "127.0.0.1", false)
-		c.queueMax = 1 << 20
-		r := &wsConn{h: h, c: c, limiter: newFloodLimiter()}
+		h := live.NewHub(live.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Auth: auth.New("k", []byte("s"))})
+		// A writer that never writes: pongs wait in it, as messages do
+		// in the peer's queue.
+		r := &wsConn{s: &Server{hub: h}, w: &connWriter{}}
+		r.w.writing.Store(true)
+		r.c = h.Connect(live.ConnInfo{Transport: live.TransportWebSocket, RemoteIP: "127.0.0.1"})
+		r.w.c = r.c
 		step := int(cut%64) + 1
 		for start := 0; start < len(stream); start += step {
 			chunk := append([]byte(nil), stream[start:min(start+step, len(stream))]...)
 			if reason := r.onData(chunk); reason != "" {
 				return // the poller would stop reading here
 			}
-			if len(r.partial) > MaxMessageBytes+maxFrameHeader+4 || len(r.message) > MaxMessageBytes {
+			if len(r.partial) > live.MaxMessageBytes+maxFrameHeader+4 || len(r.message) > live.MaxMessageBytes {
 				t.Fatalf("holding %d bytes of a frame and %d of a message", len(r.partial), len(r.message))
 			}
 		}

@@ -1,13 +1,17 @@
-package live
+package wire
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
 	"sync"
 	"time"
+
+	"netstudy/app/live"
 )
 
 // Long polling carries the same envelopes where a WebSocket cannot be
@@ -27,27 +31,26 @@ const (
 )
 
 type pollChan struct {
-	c        *client
+	c        *live.Peer
+	queued   chan struct{} // "the queue is not empty", for a waiting GET
 	mu       sync.Mutex
 	lastSeen time.Time
 	polling  bool
-	limiter  interface{ Allow() bool }
-	strikes  int
 	// handedOut counts the messages GETs have returned on this channel;
 	// unconfirmed are the last of them, which no GET has confirmed yet
 	// (see ServePoll). Guarded by mu.
 	handedOut   uint64
-	unconfirmed []*outMsg
+	unconfirmed []*live.Message
 }
 
 type pollRegistry struct {
-	h     *Hub
+	s     *Server
 	mu    sync.Mutex
 	chans map[string]*pollChan
 }
 
-func newPollRegistry(h *Hub) *pollRegistry {
-	return &pollRegistry{h: h, chans: map[string]*pollChan{}}
+func newPollRegistry(s *Server) *pollRegistry {
+	return &pollRegistry{s: s, chans: map[string]*pollChan{}}
 }
 
 func (p *pollRegistry) get(cid string) (*pollChan, bool) {
@@ -79,15 +82,14 @@ func (p *pollRegistry) expire(now time.Time) {
 		pc.mu.Lock()
 		idle := !pc.polling && now.Sub(pc.lastSeen) > pollIdle
 		pc.mu.Unlock()
-		if idle || pc.c.closed() {
+		if idle || pc.c.Closed() {
 			dead = append(dead, pc)
 			delete(p.chans, cid)
 		}
 	}
 	p.mu.Unlock()
 	for _, pc := range dead {
-		p.h.untrack(pc.c)
-		p.h.gone(pc.c, "poll idle")
+		p.s.hub.Gone(pc.c, "poll idle")
 	}
 }
 
@@ -95,7 +97,7 @@ func (p *pollRegistry) closeAll(reason string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for cid, pc := range p.chans {
-		pc.c.close(reason)
+		pc.c.Close(reason)
 		delete(p.chans, cid)
 	}
 }
@@ -108,21 +110,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func pollError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]*ProtocolError{"error": {Code: code, Message: msg}})
+	writeJSON(w, status, map[string]*live.ProtocolError{"error": {Code: code, Message: msg}})
 }
 
 // ServePollOpen handles POST /live/poll: it opens a channel.
-func (h *Hub) ServePollOpen(w http.ResponseWriter, r *http.Request) {
-	if !h.CheckOrigin(r) {
+func (s *Server) ServePollOpen(w http.ResponseWriter, r *http.Request) {
+	if !s.CheckOrigin(r) {
 		pollError(w, http.StatusForbidden, "forbidden", "cross-origin request refused")
 		return
 	}
-	c := h.newClient(TransportPolling, remoteIP(r), h.isInstructor(r))
-	h.track(c)
-	cid := randomHex(16)
-	h.polls.mu.Lock()
-	h.polls.chans[cid] = &pollChan{c: c, lastSeen: time.Now(), limiter: floodLimit(c.instructor)}
-	h.polls.mu.Unlock()
+	pc := &pollChan{queued: make(chan struct{}, 1), lastSeen: time.Now()}
+	pc.c = s.hub.Connect(live.ConnInfo{
+		Transport:  live.TransportPolling,
+		RemoteIP:   remoteIP(r),
+		Instructor: s.isInstructor(r),
+		Wake: func() {
+			select {
+			case pc.queued <- struct{}{}:
+			default:
+			}
+		},
+	})
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	cid := hex.EncodeToString(b[:])
+	s.polls.mu.Lock()
+	s.polls.chans[cid] = pc
+	s.polls.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]string{"cid": cid})
 }
 
@@ -132,9 +146,9 @@ func (h *Hub) ServePollOpen(w http.ResponseWriter, r *http.Request) {
 // array then holds the messages after the Nth, those handed out before but
 // not confirmed first, so the client's next N is N plus the array's
 // length. Without ack (an older client) each message is handed out once.
-func (h *Hub) ServePoll(w http.ResponseWriter, r *http.Request) {
-	pc, ok := h.polls.get(r.URL.Query().Get("cid"))
-	if !ok || pc.c.closed() {
+func (s *Server) ServePoll(w http.ResponseWriter, r *http.Request) {
+	pc, ok := s.polls.get(r.URL.Query().Get("cid"))
+	if !ok || pc.c.Closed() {
 		pollError(w, http.StatusGone, "gone", "this channel is closed; open a new one")
 		return
 	}
@@ -145,7 +159,7 @@ func (h *Hub) ServePoll(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	confirming := r.URL.Query().Has("ack")
-	var msgs []*outMsg
+	var msgs []*live.Message
 	if confirming {
 		var ok bool
 		if msgs, ok = pc.confirm(r.URL.Query().Get("ack")); !ok {
@@ -165,13 +179,13 @@ func (h *Hub) ServePoll(w http.ResponseWriter, r *http.Request) {
 
 	timer := time.NewTimer(pollWait)
 	defer timer.Stop()
-	msgs = pc.c.take(msgs, pollMaxBatch-len(msgs))
+	msgs = pc.c.Take(msgs, pollMaxBatch-len(msgs))
 wait:
 	for len(msgs) == 0 {
 		select {
-		case <-pc.c.queued:
-			msgs = pc.c.take(msgs, pollMaxBatch)
-		case <-pc.c.done:
+		case <-pc.queued:
+			msgs = pc.c.Take(msgs, pollMaxBatch)
+		case <-pc.c.Done():
 			break wait
 		case <-timer.C:
 			break wait
@@ -187,9 +201,9 @@ wait:
 	pc.mu.Unlock()
 	batch := make([]json.RawMessage, len(msgs))
 	for i, m := range msgs {
-		batch[i] = m.data
+		batch[i] = m.Data()
 	}
-	if len(batch) == 0 && pc.c.closed() {
+	if len(batch) == 0 && pc.c.Closed() {
 		pollError(w, http.StatusGone, "gone", "this channel is closed; open a new one")
 		return
 	}
@@ -200,7 +214,7 @@ wait:
 // (ack counts them from the channel's start) and returns the rest, to be
 // sent again. False if ack is not a count the channel can have reached.
 // The caller holds pc.mu.
-func (pc *pollChan) confirm(ack string) ([]*outMsg, bool) {
+func (pc *pollChan) confirm(ack string) ([]*live.Message, bool) {
 	n, err := strconv.ParseUint(ack, 10, 64)
 	first := pc.handedOut - uint64(len(pc.unconfirmed)) // the count before the oldest kept
 	if err != nil || n < first || n > pc.handedOut {
@@ -208,17 +222,17 @@ func (pc *pollChan) confirm(ack string) ([]*outMsg, bool) {
 	}
 	rest := pc.unconfirmed[n-first:]
 	pc.unconfirmed = nil
-	return append(make([]*outMsg, 0, len(rest)), rest...), true
+	return append(make([]*live.Message, 0, len(rest)), rest...), true
 }
 
 // ServePollSend handles POST /live/send?cid=…: one envelope or an array.
-func (h *Hub) ServePollSend(w http.ResponseWriter, r *http.Request) {
-	if !h.CheckOrigin(r) {
+func (s *Server) ServePollSend(w http.ResponseWriter, r *http.Request) {
+	if !s.CheckOrigin(r) {
 		pollError(w, http.StatusForbidden, "forbidden", "cross-origin request refused")
 		return
 	}
-	pc, ok := h.polls.get(r.URL.Query().Get("cid"))
-	if !ok || pc.c.closed() {
+	pc, ok := s.polls.get(r.URL.Query().Get("cid"))
+	if !ok || pc.c.Closed() {
 		pollError(w, http.StatusGone, "gone", "this channel is closed; open a new one")
 		return
 	}
@@ -240,15 +254,9 @@ func (h *Hub) ServePollSend(w http.ResponseWriter, r *http.Request) {
 	defer pc.mu.Unlock()
 	pc.lastSeen = time.Now()
 	for _, f := range frames {
-		if !pc.limiter.Allow() {
-			floodError(pc.c, f)
-			pc.strikes++
-		} else if err := h.handleFrame(pc.c, f); err != nil {
-			pc.strikes++
-		}
-		if pc.strikes >= maxStrikes {
-			pc.c.close("too many bad messages")
-			pollError(w, http.StatusBadRequest, "closed", "too many bad messages")
+		if reason := s.hub.Receive(pc.c, live.Text, f); reason != "" {
+			pc.c.Close(reason)
+			pollError(w, http.StatusBadRequest, "closed", reason)
 			return
 		}
 	}

@@ -1,13 +1,14 @@
-package live
+package wire
 
 import (
 	"bytes"
 	"sync/atomic"
 	"syscall"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gobwas/ws"
+
+	"netstudy/app/live"
 )
 
 // wsConn is the reading side of one WebSocket connection. Where the
@@ -17,15 +18,12 @@ import (
 // reads with gorilla (serveConn). Either way each message goes through
 // deliver, and the connection ends when its writer has said goodbye.
 type wsConn struct {
-	h    *Hub
-	c    *client
+	s    *Server
+	c    *live.Peer
 	w    *connWriter
 	ping *time.Timer
 
-	// Owned by whoever reads: the poller, or the connection's goroutine.
-	limiter interface{ Allow() bool }
-	strikes int
-	// Read without gorilla, by a poller:
+	// Owned by whoever reads, a poller:
 	raw     syscall.RawConn
 	slot    int32     // the connection's number in its poller
 	partial []byte    // the start of a frame whose end has not arrived
@@ -33,32 +31,6 @@ type wsConn struct {
 	msgOp   ws.OpCode // the opcode of that message
 
 	lastRead atomic.Int64 // unix nanoseconds, for the heartbeat
-}
-
-// deliver handles one whole message. It returns why the connection must
-// close, or "".
-func (r *wsConn) deliver(text bool, data []byte) string {
-	c := r.c
-	switch {
-	case !r.limiter.Allow():
-		floodError(c, data)
-		r.strikes++
-	case !text:
-		c.sendNow("error", "", 0, protocolErr("bad_frame", "send JSON text frames"))
-		r.strikes++
-	case !utf8.Valid(data):
-		// RFC 6455, section 8.1: a text message that is not UTF-8
-		// fails the connection.
-		return reasonBadUTF8
-	default:
-		if err := r.h.handleFrame(c, data); err != nil {
-			r.strikes++
-		}
-	}
-	if r.strikes >= maxStrikes {
-		return "too many bad messages"
-	}
-	return ""
 }
 
 // onData takes bytes a poller read from the socket (b is the poller's
@@ -77,8 +49,8 @@ func (r *wsConn) onData(b []byte) string {
 			break // the header is not all here yet
 		}
 		start := len(b) - rd.Len()
-		if h.Length > MaxMessageBytes {
-			return "message too large"
+		if h.Length > live.MaxMessageBytes {
+			return live.ReasonTooLarge
 		}
 		end := start + int(h.Length)
 		if end > len(b) {
@@ -110,7 +82,7 @@ func (r *wsConn) frame(h ws.Header, payload []byte) string {
 	}
 	switch h.OpCode {
 	case ws.OpPing:
-		r.c.send(newControlMsg(opPong, payload))
+		r.w.control(controlFrame(opPong, payload))
 		return ""
 	case ws.OpPong:
 		return ""
@@ -120,8 +92,8 @@ func (r *wsConn) frame(h ws.Header, payload []byte) string {
 		if r.message == nil {
 			return "read error"
 		}
-		if len(r.message)+len(payload) > MaxMessageBytes {
-			return "message too large"
+		if len(r.message)+len(payload) > live.MaxMessageBytes {
+			return live.ReasonTooLarge
 		}
 		r.message = append(r.message, payload...)
 	case ws.OpText, ws.OpBinary:
