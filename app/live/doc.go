@@ -1,8 +1,9 @@
-// Package live carries live quiz sessions between the server and the
-// browsers: the protocol, the hub that owns every running session, and two
-// transports for the same envelopes (WebSocket, and HTTP long polling where
-// a WebSocket cannot be opened). The quiz rules live in package session;
-// this package adapts them to the network and makes them durable.
+// Package live is the session runtime of live quizzes: the protocol, the
+// hub that owns every running session (one actor goroutine each), resume,
+// flood and join-code limits, and, in cluster mode, following a session's
+// log. The quiz rules live in package session; this package adapts them to
+// the network and makes them durable. How bytes reach a browser
+// (WebSocket, long polling) is package live/wire's.
 //
 // # Protocol, version 1
 //
@@ -94,26 +95,14 @@
 //
 // # Transports
 //
-// WebSocket: GET /live, upgraded after the Origin check. On Linux no
-// goroutine waits on a connection: a few read pollers (epoll, one per two
-// processors) read every socket that has bytes and cut them into frames;
-// elsewhere a goroutine per connection reads. Every outgoing message goes
-// through a bounded queue; a few flushers (one per processor) write the
-// queues without blocking, several frames to a write, and a connection
-// whose socket is full waits for it on a goroutine of its own. A client
-// whose queue is full is disconnected (it catches up on resume) rather
-// than slowing anyone else. A client that sends nothing, not even a pong,
-// for the read timeout is closed.
-//
-// Long polling: POST /live/poll opens a channel and returns {"cid":…};
-// GET /live/poll?cid=…&ack=N returns a JSON array of envelopes, waiting up
-// to 25 s for one; POST /live/send?cid=… takes one envelope or an array.
-// N counts the envelopes the client has received on the channel: the
-// server keeps what it returned until a later poll's N covers it, and
-// returns it again otherwise, so a response lost on the way is not lost
-// (the array holds the envelopes after the Nth; the next N is N plus its
-// length). The envelopes, sequence numbers and acknowledgements are the
-// same.
+// The envelopes travel over WebSocket (GET /live) or HTTP long polling
+// (POST /live/poll, GET /live/poll, POST /live/send); package live/wire
+// carries both and documents them. This package never sees a socket: the
+// wire hands each connection to the hub as a Peer (Hub.Connect), passes
+// it every whole message it reads (Hub.Receive) and says when it ended
+// (Hub.Gone); the hub queues encoded messages on the Peer and wakes the
+// wire, which drains them (Peer.Take). Each message is encoded once,
+// whatever the number of its recipients.
 package live
 
 // ProtocolVersion is the version of the protocol described above.

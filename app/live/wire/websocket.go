@@ -59,7 +59,8 @@ func (s *Server) ServeWebSocket(w http.ResponseWriter, r *http.Request) {
 		s.pollConn(p, conn, n, info)
 		return
 	}
-	go s.serveConn(conn, n, info)
+	// Set up here, not on the goroutine: see serveConn.
+	go s.serveConn(conn, s.openConn(conn.NetConn(), n, info, nil))
 }
 
 // pollConn hands a connection to a read poller: from now on no goroutine
@@ -92,11 +93,11 @@ func (s *Server) closePolled(p *readPoller, r *wsConn) {
 // The runtime halves a goroutine's stack at a collection only while less
 // than a quarter of it is in use, so the depth at which this goroutine
 // waits decides whether it keeps 8 KiB or 4 KiB: the loop runs in this
-// function, directly under the goroutine's start, and setting up and
-// tearing down happen in calls that have returned by the time it waits.
-func (s *Server) serveConn(conn *websocket.Conn, n uint64, info live.ConnInfo) {
+// function, directly under the goroutine's start; the connection is set
+// up before the goroutine starts (passing a ConnInfo down kept 8 KiB per
+// student), and torn down in a call made once the loop has ended.
+func (s *Server) serveConn(conn *websocket.Conn, r *wsConn) {
 	defer s.wg.Done()
-	r := s.openConn(conn.NetConn(), n, info, nil)
 	conn.SetReadLimit(live.MaxMessageBytes)
 	// Every frame goes out through the connection's writer, never through
 	// gorilla's own write calls: those would interleave with ours. A ping
