@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"netstudy/app/natstest"
 )
 
 // runAsServerEnv makes the test binary run the real server instead of the
@@ -25,6 +27,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	natstest.SetParallel(4) // the cluster tests mostly wait
 	goleak.VerifyTestMain(m,
 		// chroma's regexp engine keeps one clock goroutine for the life of
 		// the process, by design; it is not ours to stop.

@@ -15,7 +15,11 @@ import (
 	"netstudy/app/natstest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// The cluster tests mostly wait (natstest.SetParallel).
+func TestMain(m *testing.M) {
+	natstest.SetParallel(4)
+	goleak.VerifyTestMain(m)
+}
 
 // wait bounds every wait of these tests: far above a Raft election (5 to
 // 10 s), far below CI's patience.

@@ -19,6 +19,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -400,4 +401,21 @@ func tail(path string) string {
 		b = b[len(b)-keep:]
 	}
 	return string(b)
+}
+
+// SetParallel lets n of the package's parallel tests run at once, unless
+// the command line gave -test.parallel. Call it first thing in TestMain.
+// A cluster test spends most of its time waiting (on elections, on
+// timeouts, on other processes), so the default, one test per processor,
+// leaves a two-core machine idle while go test gives the package one of
+// its two slots.
+func SetParallel(n int) {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		_ = flag.Set("test.parallel", strconv.Itoa(n))
+	}
 }
