@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -34,7 +33,7 @@ type Browser struct {
 	cancel context.CancelFunc
 
 	mu   sync.Mutex
-	idle []cdp.BrowserContextID // wiped contexts, each with its window (tab.go)
+	idle []*keptContext // wiped contexts, each with its window (tab.go)
 }
 
 // New returns the Chromium for the test. In a package whose TestMain runs

@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -12,25 +13,37 @@ import (
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
 // Each page is a fresh tab, with chromedp's state of it fresh too, in a
-// browser context that no other page uses while it is open. Contexts are
-// kept and wiped between tests rather than made anew: a context needs a
-// window of its own, and opening a window, with its renderer, cost Chromium
-// about 1.3 processor-seconds against 0.6 for a tab in a window that is
-// already there; the web package opens some two hundred pages.
+// browser context that no other open page uses. The contexts are kept and
+// wiped between tests rather than made anew, each with a keeper: a tab
+// left on about:blank that holds the context's window and renderer
+// process, and opens every page of the context as its popup, so that the
+// page runs in that same process.
 //
-// A kept context's first tab, left on about:blank, holds its window: a
-// context whose last tab closed would have none, and headless Chromium
-// opens a tab only in a window.
+// Why: a new context needs a window (headless Chromium opens a tab only
+// in a window), and a window with a renderer process of its own cost
+// Chromium about 1.3 processor-seconds, against 0.6 for a tab in a window
+// already there. A popup also runs in its opener's process, which is not
+// started anew, and whose script compiler has seen the accessibility
+// engine the tests inject page after page. The web package's tests open
+// some two hundred pages.
+
+// keptContext is a browser context and its keeper.
+type keptContext struct {
+	id     cdp.BrowserContextID
+	keeper context.Context    // chromedp's, attached to the keeper
+	close  context.CancelFunc // closes the keeper and disposes of the context
+}
 
 // tab is one test's page, attached, and the context it has to itself.
 type tab struct {
-	bctx   cdp.BrowserContextID
+	kc     *keptContext
 	ctx    context.Context // chromedp's, attached to the tab
 	cancel context.CancelFunc
 
@@ -38,25 +51,24 @@ type tab struct {
 	origins map[string]bool // every origin the tab has shown
 }
 
-// wipeWithin bounds the wipe of a context; one that takes longer is
-// disposed of instead of kept.
-const wipeWithin = 10 * time.Second
+// tabWithin bounds opening a tab, and wiping a context; a context that
+// takes longer is disposed of.
+const tabWithin = 10 * time.Second
 
 // openTab opens a tab in a context no open page uses: a wiped one given
 // back by an earlier page, or a new one.
 func (b *Browser) openTab() (*tab, error) {
-	onBrowser := cdp.WithExecutor(b.ctx, chromedp.FromContext(b.ctx).Browser)
-	bctx, err := b.takeContext(onBrowser)
+	kc, err := b.takeContext()
 	if err != nil {
 		return nil, err
 	}
-	id, err := target.CreateTarget("about:blank").WithBrowserContextID(bctx).Do(onBrowser)
+	id, err := kc.open()
 	if err != nil {
-		_ = target.DisposeBrowserContext(bctx).Do(onBrowser)
-		return nil, fmt.Errorf("open a tab: %w", err)
+		kc.close()
+		return nil, err
 	}
 	ctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithTargetID(id))
-	tb := &tab{bctx: bctx, ctx: ctx, cancel: cancel, origins: map[string]bool{}}
+	tb := &tab{kc: kc, ctx: ctx, cancel: cancel, origins: map[string]bool{}}
 	chromedp.ListenTarget(ctx, func(ev any) {
 		if ev, ok := ev.(*page.EventFrameNavigated); ok && ev.Frame.SecurityOrigin != "" && ev.Frame.SecurityOrigin != "null" {
 			tb.mu.Lock()
@@ -70,44 +82,72 @@ func (b *Browser) openTab() (*tab, error) {
 	// a window last.
 	if err := chromedp.Run(ctx, emulation.SetFocusEmulationEnabled(true)); err != nil {
 		cancel()
-		_ = target.DisposeBrowserContext(bctx).Do(onBrowser)
+		kc.close()
 		return nil, fmt.Errorf("attach to the tab: %w", err)
 	}
 	return tb, nil
 }
 
-// takeContext returns a kept context, or makes one with its window.
-func (b *Browser) takeContext(onBrowser context.Context) (cdp.BrowserContextID, error) {
+// open has the keeper open a tab, as a script's popup, and returns it.
+func (kc *keptContext) open() (target.ID, error) {
+	ctx, cancel := context.WithTimeout(kc.keeper, tabWithin)
+	defer cancel()
+	keeper := chromedp.FromContext(kc.keeper).Target.TargetID
+	opened := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return info.OpenerID == keeper })
+	withGesture := func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithUserGesture(true) }
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`window.open("about:blank", "_blank") !== null`, nil, withGesture)); err != nil {
+		return "", fmt.Errorf("open a tab: %w", err)
+	}
+	select {
+	case id, ok := <-opened:
+		if ok {
+			return id, nil
+		}
+	case <-ctx.Done():
+	}
+	return "", errors.New("open a tab: the browser made none")
+}
+
+// takeContext returns a kept context, or makes one with its keeper.
+func (b *Browser) takeContext() (*keptContext, error) {
 	b.mu.Lock()
 	if n := len(b.idle); n > 0 {
-		bctx := b.idle[n-1]
+		kc := b.idle[n-1]
 		b.idle = b.idle[:n-1]
 		b.mu.Unlock()
-		return bctx, nil
+		return kc, nil
 	}
 	b.mu.Unlock()
+	onBrowser := cdp.WithExecutor(b.ctx, chromedp.FromContext(b.ctx).Browser)
 	bctx, err := target.CreateBrowserContext().WithDisposeOnDetach(true).Do(onBrowser)
 	if err != nil {
-		return "", fmt.Errorf("create a browser context: %w", err)
+		return nil, fmt.Errorf("create a browser context: %w", err)
 	}
-	if _, err := target.CreateTarget("about:blank").WithBrowserContextID(bctx).WithNewWindow(true).Do(onBrowser); err != nil {
-		_ = target.DisposeBrowserContext(bctx).Do(onBrowser)
-		return "", fmt.Errorf("open a window: %w", err)
+	dispose := func() { _ = target.DisposeBrowserContext(bctx).Do(onBrowser) }
+	id, err := target.CreateTarget("about:blank").WithBrowserContextID(bctx).WithNewWindow(true).Do(onBrowser)
+	if err != nil {
+		dispose()
+		return nil, fmt.Errorf("open a window: %w", err)
 	}
-	return bctx, nil
+	keeper, closeKeeper := chromedp.NewContext(b.ctx, chromedp.WithTargetID(id))
+	kc := &keptContext{id: bctx, keeper: keeper, close: func() { closeKeeper(); dispose() }}
+	if err := chromedp.Run(keeper); err != nil {
+		kc.close()
+		return nil, fmt.Errorf("attach to a window: %w", err)
+	}
+	return kc, nil
 }
 
 // closeTab closes a page's tab and gives its context back, wiped; a
 // context that cannot be wiped is disposed of.
 func (b *Browser) closeTab(tb *tab) {
-	onBrowser := cdp.WithExecutor(b.ctx, chromedp.FromContext(b.ctx).Browser)
-	if err := tb.wipe(onBrowser); err != nil {
+	if err := tb.wipe(cdp.WithExecutor(b.ctx, chromedp.FromContext(b.ctx).Browser)); err != nil {
 		tb.cancel()
-		_ = target.DisposeBrowserContext(tb.bctx).Do(onBrowser)
+		tb.kc.close()
 		return
 	}
 	b.mu.Lock()
-	b.idle = append(b.idle, tb.bctx)
+	b.idle = append(b.idle, tb.kc)
 	b.mu.Unlock()
 }
 
@@ -117,7 +157,7 @@ func (b *Browser) closeTab(tb *tab) {
 // origin the tab showed. (What a test sets on a tab itself, such as an
 // emulated screen, goes with the tab.)
 func (tb *tab) wipe(onBrowser context.Context) error {
-	ctx, cancel := context.WithTimeout(tb.ctx, wipeWithin)
+	ctx, cancel := context.WithTimeout(tb.ctx, tabWithin)
 	defer cancel()
 	err := chromedp.Run(ctx,
 		// First, as requests held by an interception would keep the
@@ -141,8 +181,8 @@ func (tb *tab) wipe(onBrowser context.Context) error {
 		}
 	}
 	tb.cancel() // closes the tab
-	if err := storage.ClearCookies().WithBrowserContextID(tb.bctx).Do(onBrowser); err != nil {
+	if err := storage.ClearCookies().WithBrowserContextID(tb.kc.id).Do(onBrowser); err != nil {
 		return err
 	}
-	return browser.ResetPermissions().WithBrowserContextID(tb.bctx).Do(onBrowser)
+	return browser.ResetPermissions().WithBrowserContextID(tb.kc.id).Do(onBrowser)
 }
