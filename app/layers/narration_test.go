@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net"
 	"net/netip"
 	"regexp"
@@ -50,6 +51,11 @@ type frameFacts struct {
 
 func newFacts() *frameFacts {
 	return &frameFacts{macs: map[string]bool{}, ips: map[string]bool{}, hexes: map[string]bool{}, decimals: map[string]bool{}}
+}
+
+func (f *frameFacts) clone() *frameFacts {
+	return &frameFacts{macs: maps.Clone(f.macs), ips: maps.Clone(f.ips), hexes: maps.Clone(f.hexes),
+		decimals: maps.Clone(f.decimals), payload: bytes.Clone(f.payload)}
 }
 
 func (f *frameFacts) dec(vs ...int) {
@@ -325,11 +331,14 @@ func TestNarrationMatchesBytes(t *testing.T) {
 	for _, v := range variants(t) {
 		s := build(t, v)
 		isn := flowISN(t, s)
+		// What every step of the scenario may state, read once.
+		scenario := newFacts()
+		scenarioFacts(t, s, v.p, scenario)
 		for _, st := range s.Steps {
 			if st.Packet < 0 {
 				continue
 			}
-			f := newFacts()
+			f := scenario.clone()
 			offsets := map[int]bool{} // to count the fragments of the datagram
 			for _, p := range related(s, st.Packet) {
 				addFrame(t, f, p, isn)
@@ -338,7 +347,6 @@ func TestNarrationMatchesBytes(t *testing.T) {
 			for n := 1; n <= len(offsets); n++ {
 				f.dec(n)
 			}
-			scenarioFacts(t, s, v.p, f)
 			for _, n := range s.Nodes {
 				if n.ID == "router" { // its addresses are in no frame it forwards
 					for _, in := range n.Interfaces {
