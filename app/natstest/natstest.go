@@ -21,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -368,10 +369,15 @@ func poll(ctx context.Context, try func() error) error {
 	}
 }
 
-// freePorts finds n free loopback ports. Another program could take one
-// before the server binds it; on loopback in a test that is rare enough.
+// freePorts finds n free loopback ports, at random where no outgoing
+// connection is given one, so that only a program binding that very port
+// could take one before the server does.
 func freePorts(t testing.TB, n int) []int {
 	t.Helper()
+	// Below the kernel's range for ephemeral ports: a port that range
+	// gave, free when looked at, may be any outgoing connection's own
+	// port by the time nats-server binds it, and the tests make many.
+	low, high := 20000, ephemeralStart()
 	ports := make([]int, 0, n)
 	var held []net.Listener
 	defer func() {
@@ -379,15 +385,33 @@ func freePorts(t testing.TB, n int) []int {
 			l.Close()
 		}
 	}()
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
+	for tries := 0; len(ports) < n; tries++ {
+		if tries == 1000 {
+			t.Fatalf("natstest: no %d free ports between %d and %d", n, low, high)
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(low+rand.IntN(high-low)))
 		if err != nil {
-			t.Fatal(err)
+			continue // taken
 		}
 		held = append(held, l)
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports
+}
+
+// ephemeralStart is the first port of the kernel's range for ephemeral
+// ports (Linux's default where it cannot be read).
+func ephemeralStart() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err != nil {
+		return 32768
+	}
+	if f := strings.Fields(string(b)); len(f) == 2 {
+		if p, err := strconv.Atoi(f[0]); err == nil && p > 21000 {
+			return p
+		}
+	}
+	return 32768
 }
 
 // tail is the end of a log file, for a failing test's output.
