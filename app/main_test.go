@@ -27,7 +27,10 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	natstest.SetParallel(4) // the cluster tests mostly wait
+	// All the parallel tests at once: the cluster tests and the browser
+	// restart mostly wait, and this package holds a slot go test would
+	// otherwise give the browser tests sooner.
+	natstest.SetParallel(8)
 	goleak.VerifyTestMain(m,
 		// chroma's regexp engine keeps one clock goroutine for the life of
 		// the process, by design; it is not ours to stop.

@@ -18,6 +18,7 @@ func TestDashboardAndProjectorComeBackAfterARestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
 	}
+	t.Parallel() // beside the cluster tests: it mostly waits for a restart
 	dir := t.TempDir()
 	srv := startServerProcessWith(t, []string{"--addr", "127.0.0.1:0", "--data", dir})
 	addr := srv.url[len("http://"):]
