@@ -160,12 +160,15 @@ func start(path string) (*Browser, error) {
 		removeProfile()
 		return nil, err
 	}
-	return &Browser{ctx: ctx, cancel: func() {
+	b := &Browser{ctx: ctx}
+	b.cancel = func() {
+		b.closeContexts()        // their keepers' goroutines end before the browser does
 		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelCtx()
 		cancelAlloc()
 		removeProfile()
-	}}, nil
+	}
+	return b, nil
 }
 
 func findChromium() string {

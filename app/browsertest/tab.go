@@ -138,6 +138,18 @@ func (b *Browser) takeContext() (*keptContext, error) {
 	return kc, nil
 }
 
+// closeContexts closes every kept context, waiting for chromedp to let go
+// of its keeper.
+func (b *Browser) closeContexts() {
+	b.mu.Lock()
+	idle := b.idle
+	b.idle = nil
+	b.mu.Unlock()
+	for _, kc := range idle {
+		kc.close()
+	}
+}
+
 // closeTab closes a page's tab and gives its context back, wiped; a
 // context that cannot be wiped is disposed of.
 func (b *Browser) closeTab(tb *tab) {

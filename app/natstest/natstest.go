@@ -106,6 +106,25 @@ func goBin() string {
 // meta leader is elected). Everything stops when the test ends.
 func Start(t testing.TB) *Cluster {
 	t.Helper()
+	for attempt := 1; ; attempt++ {
+		c, err := startCluster(t)
+		if err == nil {
+			return c
+		}
+		// A port found free can still be bound by another program before
+		// the server binds it: rare, and no fault of the code under test.
+		if !errors.Is(err, errPortTaken) || attempt == startAttempts {
+			t.Fatalf("natstest: %v", err)
+		}
+		t.Logf("natstest: %v; starting again on other ports", err)
+	}
+}
+
+const startAttempts = 3
+
+var errPortTaken = errors.New("a port was taken")
+
+func startCluster(t testing.TB) (*Cluster, error) {
 	c := &Cluster{t: t, binary: Binary(t)}
 	dir := t.TempDir()
 	ports := freePorts(t, 3*Size)
@@ -140,16 +159,26 @@ cluster {
 }
 `, s.Name, s.ClientPort, s.httpPort, s.logFile, filepath.Join(dir, s.Name), name, ports[Size+i], strings.Join(routes, ", "))
 		if err := os.WriteFile(s.config, []byte(conf), 0o644); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		c.Servers[i] = s
 	}
-	t.Cleanup(c.stop)
+	t.Cleanup(c.stop) // stopping twice is nothing
 	for _, s := range c.Servers {
 		c.start(s)
 	}
-	c.WaitReady()
-	return c
+	for _, s := range c.Servers {
+		if err := c.waitServer(s, c.Servers[:]...); err != nil {
+			c.stop()
+			for _, s := range c.Servers {
+				if strings.Contains(tail(s.logFile), "address already in use") {
+					return nil, fmt.Errorf("%s: %w", s.Name, errPortTaken)
+				}
+			}
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // URLs is every server's client URL, comma-separated.
@@ -193,7 +222,9 @@ func (c *Cluster) Restart(servers ...int) {
 		c.start(c.Servers[i])
 	}
 	for _, i := range servers {
-		c.waitServer(c.Servers[i])
+		if err := c.waitServer(c.Servers[i], c.Servers[i]); err != nil {
+			c.t.Fatalf("natstest: %v", err)
+		}
 	}
 }
 
@@ -203,19 +234,24 @@ func (c *Cluster) Restart(servers ...int) {
 func (c *Cluster) WaitReady() {
 	c.t.Helper()
 	for _, s := range c.Servers {
-		c.waitServer(s)
+		if err := c.waitServer(s, c.Servers[:]...); err != nil {
+			c.t.Fatalf("natstest: %v", err)
+		}
 	}
 }
 
-func (c *Cluster) waitServer(s *Server) {
-	c.t.Helper()
+// waitServer waits until s is ready, and fails as soon as one of the
+// watched servers' processes has exited.
+func (c *Cluster) waitServer(s *Server, watched ...*Server) error {
 	ctx, cancel := context.WithTimeout(context.Background(), readyWithin)
 	defer cancel()
 	err := poll(ctx, func() error {
-		select {
-		case <-s.done:
-			return errExited
-		default:
+		for _, w := range watched {
+			select {
+			case <-w.done:
+				return fmt.Errorf("%s: %w", w.Name, errExited)
+			default:
+			}
 		}
 		nc, err := nats.Connect(s.URL(), nats.NoReconnect(), nats.Timeout(time.Second))
 		if err != nil {
@@ -255,8 +291,9 @@ func (c *Cluster) waitServer(s *Server) {
 		return nil
 	})
 	if err != nil {
-		c.t.Fatalf("natstest: %s not ready: %v\n%s", s.Name, err, tail(s.logFile))
+		return fmt.Errorf("%s not ready: %w\n%s", s.Name, err, tail(s.logFile))
 	}
+	return nil
 }
 
 var errExited = errors.New("the server process exited")
