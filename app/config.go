@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strings"
 	"time"
+
+	"netstudy/app/clientip"
 )
 
 // config is everything the server takes from flags and the environment.
@@ -25,6 +28,9 @@ type config struct {
 	// are kept in NATS JetStream at these comma-separated URLs.
 	Nats         string
 	NatsReplicas int
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client (package clientip); none in a classroom.
+	TrustedProxies []netip.Prefix
 }
 
 // The defaults a teacher gets from "go run ./app": every interface, so
@@ -62,6 +68,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&cfg.PprofAddr, "pprof-addr", "", "serve Go's profiler on this address (e.g. 127.0.0.1:6060) for performance work; off when empty")
 	fs.DurationVar(&cfg.IdleEnd, "idle-end", 4*time.Hour, "end a live session nobody has acted in for this long, so a forgotten one frees its quiz for practice (e.g. 90m, 24h; at least 1m)")
 	fs.StringVar(&cfg.Nats, "nats", "", "cluster mode: comma-separated NATS URLs (e.g. nats://10.0.0.1:4222,nats://10.0.0.2:4222); every node given the same --nats and --instructor-key serves every live session. Off when empty: one server, SQLite")
+	fs.Func("trusted-proxies", "load balancers in front of this server, as comma-separated addresses or CIDR prefixes (e.g. 10.0.0.5,10.1.0.0/16): for a request from one of them the client's address is the one they wrote in X-Forwarded-For, so that limits count each student apart and the dashboard shows who is who. Off when empty: the connection's address, whatever a header says", func(v string) error {
+		p, err := clientip.ParseTrusted(v)
+		cfg.TrustedProxies = p
+		return err
+	})
 	fs.IntVar(&cfg.NatsReplicas, "nats-replicas", 3, "cluster mode: copies JetStream keeps of the sessions (3 for a three-server NATS cluster, 1 for a single NATS server)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, `netstudy: a networking study guide and live classroom quiz server.

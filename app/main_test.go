@@ -149,6 +149,7 @@ func TestRunRejectsBadConfig(t *testing.T) {
 		{"bad log format", []string{"--log-format", "xml"}, "log-format"},
 		{"idle end without a unit", []string{"--idle-end", "4"}, "idle-end"},
 		{"idle end too short", []string{"--idle-end", "30s"}, "idle-end"},
+		{"a proxy that is not an address", []string{"--trusted-proxies", "10.0.0.1,balancer.example"}, "balancer.example"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

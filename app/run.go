@@ -22,6 +22,7 @@ import (
 
 	"netstudy/app/auth"
 	"netstudy/app/catalog"
+	"netstudy/app/clientip"
 	"netstudy/app/jslog"
 	"netstudy/app/live"
 	"netstudy/app/live/wire"
@@ -101,7 +102,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	hub := live.NewHub(live.Config{Store: st, Commands: store.NewLog(st), Cluster: cluster, Auth: creds, Log: log, Registry: reg, IdleEnd: cfg.IdleEnd})
-	conns := wire.New(wire.Config{Hub: hub, Auth: creds, Log: log, Registry: reg})
+	clientIP := clientip.New(cfg.TrustedProxies)
+	conns := wire.New(wire.Config{Hub: hub, Auth: creds, Log: log, Registry: reg, ClientIP: clientIP})
 
 	cat := catalog.New(contentFS, log)
 	var keys web.InstructorKeyChanger // nil: the key is the teacher's own
@@ -119,6 +121,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Templates:      templates.FS,
 		Static:         static.FS,
 		Log:            log,
+		ClientIP:       clientIP,
 	})
 	if err != nil {
 		return err

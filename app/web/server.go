@@ -18,6 +18,7 @@ import (
 
 	"netstudy/app/auth"
 	"netstudy/app/catalog"
+	"netstudy/app/clientip"
 	"netstudy/app/live"
 	"netstudy/app/live/wire"
 	"netstudy/app/notes"
@@ -42,6 +43,9 @@ type Deps struct {
 	// BodyTimeout is how long a request's body may take to arrive
 	// (default 15 s); see limitBodyTime.
 	BodyTimeout time.Duration
+	// ClientIP tells a request's client address (package clientip); nil:
+	// the connection's.
+	ClientIP clientip.Extractor
 }
 
 // Server is the HTTP face of netstudy.
@@ -101,9 +105,12 @@ func New(d Deps) (*Server, error) {
 
 		bodyTimeout: cmp.Or(d.BodyTimeout, defaultBodyTimeout),
 	}
-	// Classrooms have no trusted proxy: take the address from the
-	// connection, never from a header a client can forge.
-	s.remoteIP = echo.ExtractIPDirect()
+	// A classroom has no trusted proxy: the address is the connection's,
+	// never one a header says, which any client can write.
+	s.remoteIP = d.ClientIP
+	if s.remoteIP == nil {
+		s.remoteIP = clientip.New(nil)
+	}
 	s.echo.IPExtractor = s.remoteIP
 	s.echo.HideBanner = true
 	s.echo.HidePort = true

@@ -16,6 +16,7 @@ import (
 
 	"netstudy/app/auth"
 	"netstudy/app/catalog"
+	"netstudy/app/clientip"
 	"netstudy/app/live"
 	"netstudy/app/live/wire"
 	"netstudy/app/store"
@@ -44,6 +45,8 @@ type testServerConfig struct {
 	Log *slog.Logger
 	// BodyTimeout, if set, is the server's Deps.BodyTimeout.
 	BodyTimeout time.Duration
+	// ClientIP, if set, is the server's Deps.ClientIP.
+	ClientIP clientip.Extractor
 }
 
 // startTestServer serves the whole server on a real loopback port and
@@ -95,7 +98,7 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 	if err := hub.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	wr := wire.New(wire.Config{Hub: hub, Auth: creds, Log: log, Registry: reg})
+	wr := wire.New(wire.Config{Hub: hub, Auth: creds, Log: log, Registry: reg, ClientIP: cfg.ClientIP})
 	wr.Start(ctx)
 	cat := cfg.Catalog
 	if cat == nil {
@@ -113,6 +116,7 @@ func newTestHandlerWith(t testing.TB, cfg testServerConfig) *Server {
 		Log:       log,
 
 		BodyTimeout: cfg.BodyTimeout,
+		ClientIP:    cfg.ClientIP,
 	})
 	if err != nil {
 		t.Fatal(err)

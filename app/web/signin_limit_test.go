@@ -4,15 +4,19 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"netstudy/app/clientip"
 )
 
-// signInFrom posts a key to /host/signin from the local address ip.
-func signInFrom(t *testing.T, e *hostEnv, ip, key string) (*http.Response, string) {
+// signInFrom posts a key to /host/signin from the local address ip, with
+// an X-Forwarded-For header of each forwardedFor.
+func signInFrom(t *testing.T, e *hostEnv, ip, key string, forwardedFor ...string) (*http.Response, string) {
 	t.Helper()
 	client := &http.Client{
 		Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}).DialContext},
@@ -27,6 +31,9 @@ func signInFrom(t *testing.T, e *hostEnv, ip, key string) (*http.Response, strin
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", e.ts.URL)
+	for _, f := range forwardedFor {
+		req.Header.Add("X-Forwarded-For", f)
+	}
 	res, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -129,5 +136,32 @@ func TestLimitKeyGroupsIPv6Slash64(t *testing.T) {
 	}
 	if limitKey("2001:db8:1:2::1") == limitKey("2001:db8:1:3::1") {
 		t.Error("two /64s count as one")
+	}
+}
+
+// Behind a load balancer every student comes from its address: with the
+// balancer trusted (--trusted-proxies), wrong keys count per address it
+// names, so a student guessing does not lock the teacher out; without it,
+// the header is ignored, or a guesser would name a new address each time.
+func TestHostSignInLimitsEachClientBehindATrustedProxy(t *testing.T) {
+	for _, trusted := range []bool{true, false} {
+		t.Run(map[bool]string{true: "trusted", false: "not trusted"}[trusted], func(t *testing.T) {
+			var prefixes []netip.Prefix
+			if trusted {
+				prefixes = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+			}
+			ts, srv := startTestServer(t, testServerConfig{Content: hostContent(), ClientIP: clientip.New(prefixes)})
+			e := &hostEnv{ts: ts, hub: srv.hub, auth: srv.auth}
+			for i := range wrongKeyBurst + 1 {
+				signInFrom(t, e, "127.0.0.1", "guess"+strconv.Itoa(i), "203.0.113.7")
+			}
+			if res, _ := signInFrom(t, e, "127.0.0.1", "guess", "203.0.113.7"); res.StatusCode != http.StatusTooManyRequests {
+				t.Fatalf("the guesser past the limit = %d, want 429", res.StatusCode)
+			}
+			res, _ := signInFrom(t, e, "127.0.0.1", testInstructorKey, "203.0.113.8")
+			if want := map[bool]int{true: http.StatusSeeOther, false: http.StatusTooManyRequests}[trusted]; res.StatusCode != want {
+				t.Errorf("the teacher's right key through the same balancer = %d, want %d", res.StatusCode, want)
+			}
+		})
 	}
 }

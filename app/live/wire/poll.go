@@ -122,7 +122,7 @@ func (s *Server) ServePollOpen(w http.ResponseWriter, r *http.Request) {
 	pc := &pollChan{queued: make(chan struct{}, 1), lastSeen: time.Now()}
 	pc.c = s.hub.Connect(live.ConnInfo{
 		Transport:  live.TransportPolling,
-		RemoteIP:   remoteIP(r),
+		RemoteIP:   s.clientIP(r),
 		Instructor: s.isInstructor(r),
 		Wake: func() {
 			select {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -16,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"netstudy/app/auth"
+	"netstudy/app/clientip"
 	"netstudy/app/live"
 )
 
@@ -44,6 +44,10 @@ type Config struct {
 	// as on systems without epoll, instead of with read pollers; tests use
 	// it to cover that path.
 	ReadWithGoroutines bool
+	// ClientIP tells a request's client address (package clientip): the
+	// one the limits count and the dashboard shows. Nil: the
+	// connection's.
+	ClientIP clientip.Extractor
 }
 
 // Server carries the connections of a hub: it serves the HTTP handlers of
@@ -56,6 +60,8 @@ type Server struct {
 	auth    *auth.Credentials
 	log     *slog.Logger
 	origins map[string]bool
+	// clientIP: see Config.ClientIP.
+	clientIP clientip.Extractor
 	// heartbeat: see Config.PingEvery and Config.ReadTimeout.
 	heartbeat struct{ every, timeout time.Duration }
 	// readWithGoroutines: see Config.ReadWithGoroutines.
@@ -95,6 +101,10 @@ func New(cfg Config) *Server {
 	}
 	s.heartbeat.every, s.heartbeat.timeout = cmp.Or(cfg.PingEvery, pingEvery), cmp.Or(cfg.ReadTimeout, readTimeout)
 	s.polls = newPollRegistry(s)
+	s.clientIP = cfg.ClientIP
+	if s.clientIP == nil {
+		s.clientIP = clientip.New(nil)
+	}
 	return s
 }
 
@@ -196,12 +206,4 @@ func (s *Server) CheckOrigin(r *http.Request) bool {
 func (s *Server) isInstructor(r *http.Request) bool {
 	ck, err := r.Cookie(auth.CookieName)
 	return err == nil && s.auth.CheckInstructorCookie(ck.Value)
-}
-
-func remoteIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }

@@ -39,7 +39,7 @@ func (s *Server) ServeWebSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	info := live.ConnInfo{
 		Transport:  live.TransportWebSocket,
-		RemoteIP:   remoteIP(r),
+		RemoteIP:   s.clientIP(r),
 		PeerAddr:   r.RemoteAddr,
 		Instructor: s.isInstructor(r),
 	}
