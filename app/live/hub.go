@@ -57,7 +57,8 @@ type Config struct {
 }
 
 // Hub owns every running session (one actor goroutine each) and the
-// connections to them. Start it with Start; it stops when that context
+// Peers attached to them; the wire owns the connections' goroutines.
+// Start it with Start; it stops when that context
 // is cancelled, and Wait returns once every goroutine it started is gone.
 type Hub struct {
 	store   *store.Store
@@ -238,8 +239,9 @@ func (h *Hub) untrack(c *Peer) {
 	delete(h.clients, c)
 }
 
-// Wait blocks until every actor, connection and helper goroutine has
-// stopped; no new one starts once it is called.
+// Wait blocks until every actor and helper goroutine has stopped; no new
+// one starts once it is called. The connections' goroutines are the
+// wire's to wait for.
 func (h *Hub) Wait() {
 	h.mu.Lock()
 	h.stopping = true
